@@ -1,0 +1,147 @@
+"""Result files of a run: .vtu per output increment, .pvd, history.csv, summary.json.
+
+Every file is replaced atomically after each converged increment (the summary after each
+step), so what a failed run leaves behind is readable and complete up to the failure.
+"""
+
+import csv
+import io
+import json
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import __version__, post
+from ..materials.voigt import principal, von_mises
+from .atomic import write_text
+from .vtk import write_vtu, write_pvd
+
+log = logging.getLogger(__name__)
+
+HISTORY_COLUMNS = ("step", "step_name", "increment", "time", "step_fraction", "iterations",
+                   "residual", "max_displacement", "linear_solver", "solve_seconds")
+
+
+@dataclass(eq=False)
+class Increment:
+    """A converged increment.
+
+    u : (n_dof,) mm; temperature_points : (n_out,) deg C at output points
+    eps, sig : lists per block of (n_el, n_qp, 6); fields : extra point data
+    """
+
+    step: int
+    step_name: str
+    increment: int
+    time: float
+    fraction: float
+    u: np.ndarray
+    temperature_points: np.ndarray
+    eps: list
+    sig: list
+    iterations: int = 1
+    residual: float = 0.0
+    solver: dict = None
+
+
+class ResultWriter:
+    """Writes the outputs of one run into ``outdir`` with file names starting ``stem``."""
+
+    def __init__(self, outdir, stem, model, write_vtk=True):
+        os.makedirs(outdir, exist_ok=True)
+        self.outdir = outdir
+        self.stem = stem
+        self.model = model
+        self.write_vtk = write_vtk
+        self.pvd_entries = []
+        self.history = []
+        self.steps = []
+        self.files = []
+
+    # ------------------------------------------------------------------ per increment
+    def nodal_fields(self, inc):
+        """Point data at output points: displacement, temperature, strain, stress, ..."""
+        m = self.model
+        view = m.view
+        disp = m.layout.displacement(inc.u)[view.nodes]
+        if disp.shape[1] == 2:
+            disp = np.column_stack([disp, np.zeros(len(disp))])
+        sig = view.average(m.mesh, post.extrapolate(m.mesh, inc.sig))
+        eps = view.average(m.mesh, post.extrapolate(m.mesh, inc.eps))
+        return {"displacement": disp, "temperature": inc.temperature_points, "strain": eps,
+                "stress": sig, "von_mises": von_mises(sig), "principal_stress": principal(sig)}
+
+    def increment(self, inc):
+        """Record a converged increment: history row, and a .vtu plus .pvd when asked."""
+        fields = None
+        umax = float(np.abs(self.model.layout.displacement(inc.u)).max(initial=0.0))
+        solver = inc.solver or {}
+        self.history.append({"step": inc.step + 1, "step_name": inc.step_name,
+                             "increment": inc.increment, "time": inc.time,
+                             "step_fraction": inc.fraction, "iterations": inc.iterations,
+                             "residual": inc.residual, "max_displacement": umax,
+                             "linear_solver": solver.get("method", ""),
+                             "solve_seconds": solver.get("seconds", 0.0)})
+        self._write_history()
+        if self.write_vtk:
+            fields = self.nodal_fields(inc)
+            name = f"{self.stem}-{len(self.pvd_entries):04d}.vtu"
+            self._write_vtu(os.path.join(self.outdir, name), fields)
+            self.pvd_entries.append((inc.time, name))
+            write_pvd(os.path.join(self.outdir, f"{self.stem}.pvd"), self.pvd_entries)
+            if name not in self.files:
+                self.files.append(name)
+        return fields
+
+    def _write_vtu(self, path, fields):
+        m = self.model
+        view = m.view
+        cells, region, element = [], [], []
+        for k, conn in view.blocks:
+            b = m.mesh.blocks[k]
+            cells.append((b.etype.vtk_type, conn))
+            region.append(np.full(b.n_el, b.region, dtype=np.int32))
+            element.append(b.ids + 1)
+        pts = m.mesh.points[view.nodes]
+        write_vtu(path, pts, cells, point_data=fields,
+                  cell_data={"region": np.concatenate(region),
+                             "element_id": np.concatenate(element).astype(np.int64)})
+
+    def _write_history(self):
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=HISTORY_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for row in self.history:
+            w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in row.items()})
+        write_text(os.path.join(self.outdir, "history.csv"), buf.getvalue())
+
+    # ------------------------------------------------------------------ per step
+    def step_done(self, record):
+        self.steps.append(record)
+
+    def summary(self, extra):
+        """Write summary.json: version, resolved case, per-step results, timings."""
+        data = {"pkgfem_version": __version__, **extra, "steps": self.steps,
+                "files": {"vtk": self.files, "pvd": f"{self.stem}.pvd" if self.files else None,
+                          "history": "history.csv"}}
+        write_text(os.path.join(self.outdir, "summary.json"),
+                   json.dumps(_jsonable(data), indent=2) + "\n")
+        return data
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, (np.floating, float)):
+        return float(x) if np.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, os.PathLike):
+        return os.fspath(x)
+    return x

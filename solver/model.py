@@ -1,0 +1,179 @@
+"""The discrete model: mesh, formulation, materials per block, reference temperatures.
+
+Built once per case; analysis steps read it and carry their own state.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from .assembly import Assembler
+from .errors import InputError
+from .formulation import AXISYMMETRIC, THREE_D
+from .materials import library
+from .post import RegionView
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class BlockMaterial:
+    """Material of one element block with its orientation R (3, 3) or None."""
+
+    material: object
+    R: np.ndarray | None
+
+
+class Model:
+    """Everything an analysis needs that does not change from step to step.
+
+    case : CaseSpec; mesh : Mesh (already checked against the case)
+    """
+
+    def __init__(self, case, mesh):
+        self.case = case
+        self.mesh = mesh
+        self.form = case.mesh.form
+        self.thickness = case.mesh.thickness if mesh.dim == 2 else 1.0
+        if self.form == AXISYMMETRIC:
+            rmin = mesh.points[:, 0].min()
+            if rmin < -1e-9 * max(1.0, np.ptp(mesh.points[:, 0])):
+                raise InputError(f"{mesh.source}: an axisymmetric mesh must lie in x = r >= 0 "
+                                 f"(smallest x is {rmin:g})")
+        self.materials = self._resolve_materials()
+        self.block_materials = [BlockMaterial(self.materials[mesh.regions[b.region]],
+                                              case.orientations.get(mesh.regions[b.region]))
+                                for b in mesh.blocks]
+        self.assembler = Assembler(mesh, self.form, self.thickness)
+        self.layout = self.assembler.layout
+        self.view = RegionView.build(mesh)
+        first = case.steps[0].temperature_start
+        ref = case.reference_temperature or first
+        self.reference_temperature = self.temperature_at_qp(ref)
+        self.reference_temperature_points = self.temperature_at_points(ref)
+
+    # ------------------------------------------------------------------ materials
+    def _resolve_materials(self):
+        out = {}
+        for region, (label, table, where) in self.case.materials.items():
+            if table is None:
+                out[region] = library.load(label)
+            else:
+                name = table.pop("name", region) if isinstance(table, dict) else region
+                out[region] = library.build(name, table, f"{self.case.path}: {where}")
+        for region, mat in out.items():
+            if region in self.case.orientations and mat.isotropic:
+                log.info("region %s: orientation ignored for isotropic material %s", region,
+                         mat.name)
+        return out
+
+    def tangent(self, k, T):
+        """Stiffness data of block ``k`` at quadrature temperatures T (n_el, n_qp)."""
+        bm = self.block_materials[k]
+        if bm.material.isotropic:
+            lam, mu = bm.material.lame(T, self.form)
+            return ("isotropic", lam, mu)
+        return ("general", bm.material.stiffness(T, self.form, bm.R))
+
+    def stress(self, k, eps, T):
+        """Stress (n_el, n_qp, 6) MPa of block ``k`` from strain and temperature."""
+        bm = self.block_materials[k]
+        return bm.material.stress(eps, T, self.reference_temperature[k], self.form, bm.R)
+
+    @property
+    def temperature_dependent_stiffness(self):
+        for bm in self.block_materials:
+            m = bm.material
+            props = [m.E, m.nu] if m.isotropic else list(m.constants.values())
+            if any(not p.is_constant for p in props):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ temperature
+    def temperature_at_qp(self, field):
+        """Temperature (n_el, n_qp) deg C per block from a TemperatureField."""
+        names = self.case.coordinate_names()
+        out = []
+        for k, b in enumerate(self.mesh.blocks):
+            xq = self.assembler.geometry[k].xq
+            rid = np.full(xq.shape[:2], b.region)
+            out.append(field.evaluate(xq, self.mesh.regions, rid, names))
+        return out
+
+    def temperature_at_points(self, field):
+        """Temperature at the output points (one copy of interface nodes per region)."""
+        names = self.case.coordinate_names()
+        x = self.mesh.points[self.view.nodes]
+        return field.evaluate(x, self.mesh.regions, self.view.region, names)
+
+    # ------------------------------------------------------------------ supports
+    def check_held(self, fixed_dofs):
+        """Raise InputError when a connected body can move as a rigid body."""
+        labels = self.mesh.components()
+        pts = self.mesh.points
+        modes, names = _rigid_modes(pts, self.form)
+        fixed_nodes = np.searchsorted(self.layout.dof0, fixed_dofs, side="right") - 1
+        fixed_comp = fixed_dofs - self.layout.dof0[fixed_nodes]
+        region_of_node = self._node_region()
+        for body in np.unique(labels):
+            sel = labels[fixed_nodes] == body
+            nodes = fixed_nodes[sel]
+            comps = fixed_comp[sel]
+            Rm = modes(nodes, comps)  # (n_fixed_in_body, n_modes)
+            n_modes = len(names)
+            if len(nodes):
+                scale = np.abs(Rm).max(axis=0, initial=0.0) + 1e-300
+                s = np.linalg.svd(Rm / scale, compute_uv=False)
+                rank = int(np.sum(s > 1e-8 * max(s.max(), 1e-300)))
+            else:
+                rank = 0
+            if rank < n_modes:
+                if len(nodes):
+                    _, _, vt = np.linalg.svd(Rm / scale)
+                    free = vt[rank:]
+                else:
+                    free = np.eye(n_modes)
+                motions = sorted({names[int(np.argmax(np.abs(v)))] for v in free})
+                regions = sorted({self.mesh.regions[r]
+                                  for r in np.unique(region_of_node[labels == body]) if r >= 0})
+                raise InputError(
+                    f"{self.case.path}: the body made of region(s) {', '.join(regions)} is not "
+                    f"held: it can {' and '.join(motions)} freely (a singular system). Fix "
+                    "displacement components on its boundaries or points in the step's fix list")
+
+    def _node_region(self):
+        out = np.full(self.mesh.n_nodes, -1, dtype=np.int64)
+        for b in self.mesh.blocks:
+            out[b.conn.ravel()] = b.region
+        return out
+
+
+def _rigid_modes(points, form):
+    """Rigid-body motions of the formulation: a function (nodes, components) -> rows, names."""
+    if form == AXISYMMETRIC:
+        def modes(nodes, comps):
+            return (comps == 1).astype(float)[:, None]
+        return modes, ["translate along the axis (z)"]
+    if form == THREE_D:
+        def modes(nodes, comps):
+            x = points[nodes]
+            R = np.zeros((len(nodes), 6))
+            for c in range(3):
+                R[comps == c, c] = 1.0
+            # rotation about axis a moves a point by e_a x r
+            R[:, 3] = np.where(comps == 1, -x[:, 2], np.where(comps == 2, x[:, 1], 0.0))
+            R[:, 4] = np.where(comps == 0, x[:, 2], np.where(comps == 2, -x[:, 0], 0.0))
+            R[:, 5] = np.where(comps == 0, -x[:, 1], np.where(comps == 1, x[:, 0], 0.0))
+            return R
+        return modes, ["translate in x", "translate in y", "translate in z", "rotate about x",
+                       "rotate about y", "rotate about z"]
+
+    def modes(nodes, comps):
+        x = points[nodes]
+        R = np.zeros((len(nodes), 3))
+        R[comps == 0, 0] = 1.0
+        R[comps == 1, 1] = 1.0
+        R[:, 2] = np.where(comps == 0, -x[:, 1], x[:, 0])
+        return R
+    return modes, ["translate in x", "translate in y", "rotate in plane"]

@@ -1,0 +1,82 @@
+"""Run a case file end to end: read, mesh, check, solve, write."""
+
+import logging
+import os
+import platform
+import time
+from pathlib import Path
+
+from . import __version__
+from .analysis.static import StaticAnalysis
+from .case import check_against_mesh, load_case
+from .errors import PkgfemError
+from .io.gmsh import read_gmsh
+from .io.results import ResultWriter
+from .model import Model
+from .progress import NullProgress
+from .quality import check_elements, quality
+
+log = logging.getLogger(__name__)
+
+
+def default_outdir(case_path):
+    p = Path(case_path)
+    return p.parent / f"{p.stem}-results"
+
+
+def load_mesh(case):
+    """The mesh of a case: its file, or the family builder's (cached) output."""
+    spec = case.mesh
+    if spec.file is not None:
+        return read_gmsh(spec.file)
+    from meshes import build_mesh
+
+    path = build_mesh(spec.family, spec.params, dim=spec.dim, order=spec.order, size=spec.size,
+                      where=f"{case.path}: mesh")
+    return read_gmsh(path)
+
+
+def run_case(case_path, outdir=None, progress=None):
+    """Solve a case file; returns the summary dictionary (also written to summary.json)."""
+    timings = {}
+    t0 = time.perf_counter()
+    progress = progress or NullProgress()
+    case = load_case(case_path)
+    outdir = Path(outdir) if outdir is not None else default_outdir(case_path)
+
+    t = time.perf_counter()
+    mesh = load_mesh(case)
+    timings["mesh"] = time.perf_counter() - t
+    check_against_mesh(case, mesh)
+    check_elements(mesh)
+
+    t = time.perf_counter()
+    model = Model(case, mesh)
+    timings["setup"] = time.perf_counter() - t
+
+    writer = ResultWriter(str(outdir), Path(case_path).stem, model, write_vtk=case.output.vtk)
+    analysis = StaticAnalysis(model, writer, progress)
+    extra = {
+        "case": {"file": str(case.path), "input": case.raw,
+                 "materials": {r: m.to_json() | {"name": m.name}
+                               for r, m in model.materials.items()}},
+        "mesh": {"file": mesh.source, "nodes": mesh.n_nodes, "elements": mesh.n_elements,
+                 "dofs": model.layout.n_dof, "formulation": case.mesh.formulation,
+                 "regions": mesh.regions, "boundaries": sorted(mesh.boundaries),
+                 "quality": quality(mesh)},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+    }
+    status = "ok"
+    try:
+        analysis.run()
+    except PkgfemError as exc:
+        status = f"failed: {exc}"
+        raise
+    finally:
+        timings.update(analysis.timings)
+        timings["total"] = time.perf_counter() - t0
+        extra["status"] = status
+        extra["timings"] = timings
+        summary = writer.summary(extra)
+    log.info("pkgfem %s: %s done in %.2f s", __version__, case_path, timings["total"])
+    return summary
