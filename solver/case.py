@@ -465,6 +465,9 @@ def check_against_mesh(case, mesh):
     boundaries = set(mesh.boundaries)
 
     def missing(kind, name, where, options):
+        if name in mesh.empty_groups:
+            raise InputError(f"{p}: {where}: the physical group '{name}' of mesh {mesh.source} "
+                             "holds no elements; check the entities it was given in Gmsh")
         close = difflib.get_close_matches(name, sorted(options), n=1)
         hint = f"did you mean '{close[0]}'?" if close else \
             f"the mesh has: {', '.join(sorted(options)) or 'none'}"

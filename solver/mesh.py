@@ -63,6 +63,7 @@ class Mesh:
     regions: list
     boundaries: dict
     source: str = "<memory>"
+    empty_groups: tuple = ()
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property

@@ -58,7 +58,7 @@ class Model:
         out = {}
         for region, (label, table, where) in self.case.materials.items():
             if table is None:
-                out[region] = library.load(label)
+                out[region] = library.load(label, f"{self.case.path}: {where}")
             else:
                 name = table.pop("name", region) if isinstance(table, dict) else region
                 out[region] = library.build(name, table, f"{self.case.path}: {where}")

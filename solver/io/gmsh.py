@@ -5,6 +5,8 @@ points included). Every problem is reported as an :class:`InputError` naming the
 what to change in the geometry script.
 """
 
+import contextlib
+import io
 import logging
 import os
 import warnings
@@ -34,12 +36,20 @@ def read_gmsh(path):
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise InputError(f"{path}: mesh file not found")
+    chatter = io.StringIO()
     try:
-        with warnings.catch_warnings():
+        # meshio prints and may even call sys.exit on unreadable files
+        with warnings.catch_warnings(), contextlib.redirect_stdout(chatter), \
+                contextlib.redirect_stderr(chatter):
             warnings.simplefilter("ignore")
             m = meshio.read(path, file_format="gmsh")
-    except Exception as exc:  # meshio raises many types; all mean "not a readable mesh"
-        raise InputError(f"{path}: not a readable Gmsh mesh ({type(exc).__name__}: {exc})") from None
+    except (Exception, SystemExit) as exc:
+        detail = str(exc) if not isinstance(exc, SystemExit) else chatter.getvalue().strip()
+        if "Incompatible cell data 'gmsh:physical'" in detail:
+            # meshio's format-4 reader fails exactly when some entities have no physical group
+            raise InputError(f"{path}: some elements are in no physical group; add every "
+                             "part to a Physical Surface/Volume (or save with Mesh.SaveAll = 0)") from None
+        raise InputError(f"{path}: not a readable Gmsh mesh ({detail.splitlines()[0] if detail else type(exc).__name__})") from None
     _check_unique_names(path)
     return _from_meshio(m, path)
 
@@ -112,10 +122,16 @@ def _from_meshio(m, path):
         next_id += len(conn)
 
     boundaries = _boundaries(m, dims, top, groups, renumber, path)
-    mesh = Mesh(points[used], mesh_blocks, region_names, boundaries, source=path)
+    empty = tuple(sorted(set(_named_groups(m)) - set(groups)))
+    mesh = Mesh(points[used], mesh_blocks, region_names, boundaries, source=path,
+                empty_groups=empty)
     log.info("read %s: %d nodes, %d elements, regions %s, boundaries %s", path, mesh.n_nodes,
              mesh.n_elements, region_names, sorted(boundaries))
     return mesh
+
+
+def _named_groups(m):
+    return [name for name in (m.field_data or {}) if not name.startswith("gmsh:")]
 
 
 def _physical_groups(m, path):

@@ -40,13 +40,13 @@ def available():
     return found
 
 
-def material_table(name):
+def material_table(name, where="material"):
     """The raw table of library material ``name`` and the file it came from."""
     lib = available()
     if name not in lib:
         close = _close_matches(name, lib)
         hint = f"; did you mean {close}?" if close else "; `pkgfem materials` lists them"
-        raise InputError(f"unknown material '{name}'{hint}")
+        raise InputError(f"{where}: unknown material '{name}'{hint}")
     return dict(_read(str(lib[name]))), str(lib[name])
 
 
@@ -61,9 +61,9 @@ def build(name, table, where):
     return MODELS[model].from_table(name, table, where)
 
 
-def load(name):
-    """The library material ``name`` as a material object."""
-    table, path = material_table(name)
+def load(name, where="material"):
+    """The library material ``name`` as a material object (``where`` is used in messages)."""
+    table, path = material_table(name, where)
     return build(name, table, path)
 
 
