@@ -17,7 +17,7 @@ from .expressions import Expression
 from .formulation import AXISYMMETRIC, CODES, THREE_D
 
 FIELDS = ("displacement", "stress", "temperature", "von-mises", "strain")
-LINEAR_SOLVERS = ("auto", "direct", "iterative", "pardiso", "superlu", "amg")
+LINEAR_SOLVERS = ("auto", "direct", "iterative", "pardiso", "superlu", "amg", "pmg")
 
 
 # ----------------------------------------------------------------------------- records
@@ -122,7 +122,7 @@ class Probe:
 @dataclass(frozen=True)
 class SolverSpec:
     linear: str = "auto"
-    rtol: float = 1e-10
+    rtol: float = 1e-8
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def parse_case(raw, path):
     s = raw.get("solver", {})
     r.keys(s, {"linear", "rtol"}, "solver")
     solver = SolverSpec(linear=r.string(s, "linear", "solver", LINEAR_SOLVERS, default="auto"),
-                        rtol=r.number(s, "rtol", "solver", default=1e-10, positive=True))
+                        rtol=r.number(s, "rtol", "solver", default=1e-8, positive=True))
     o = raw.get("output", {})
     r.keys(o, {"vtk", "plots"}, "output")
     for k in o:

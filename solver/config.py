@@ -17,8 +17,6 @@ COLOUR_BLOCK = 64
 #: Systems with more unknowns than this (3D only) go to AMG-preconditioned CG.
 DIRECT_SOLVER_MAX_DOFS_3D = 150_000
 
-#: Relative residual of the iterative solver.
-CG_RTOL = 1e-10
 CG_MAXITER = 2000
 
 #: Equilibrium check after a linear solve: relative residual above this is an error.

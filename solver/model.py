@@ -66,6 +66,12 @@ class Model:
             if region in self.case.orientations and mat.isotropic:
                 log.info("region %s: orientation ignored for isotropic material %s", region,
                          mat.name)
+            if not mat.isotropic and self.mesh.dim == 2 and region not in self.case.orientations:
+                # a laminate's through-thickness axis silently out of plane is a classic error
+                raise InputError(
+                    f"{self.case.path}: orientations.{region}: region '{region}' has the "
+                    f"orthotropic material '{mat.name}'; in a 2D model say where its material "
+                    f"axis 3 lies, e.g. [orientations] {region} = {{ thickness_axis = \"y\" }}")
         return out
 
     def tangent(self, k, T):

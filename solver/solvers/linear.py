@@ -2,8 +2,11 @@
 
 Methods: ``pardiso`` (MKL, symmetric positive definite, upper triangle), ``superlu``
 (SciPy, the fallback without MKL), ``amg`` (conjugate gradients preconditioned by pyamg's
-smoothed aggregation with rigid-body modes). ``auto`` takes the direct solver for 2D and for
-3D systems up to ``config.DIRECT_SOLVER_MAX_DOFS_3D`` unknowns, AMG above.
+smoothed aggregation with rigid-body modes), ``pmg`` (conjugate gradients preconditioned by
+a quadratic-to-linear p-multigrid, see pmg.py). ``auto`` takes the direct solver for 2D and
+for 3D systems up to ``config.DIRECT_SOLVER_MAX_DOFS_3D`` unknowns; above, p-multigrid for
+quadratic meshes and AMG for linear ones. An iterative solve that does not converge falls
+back to the direct solver.
 """
 
 import logging
@@ -78,11 +81,14 @@ class LinearSolver:
     dim : spatial dimension (chooses auto); near_null : (n, k) rigid-body modes for AMG
     """
 
-    def __init__(self, indptr, indices, n, method="auto", dim=2, near_null=None, rtol=1e-10):
+    def __init__(self, indptr, indices, n, method="auto", dim=2, near_null=None, rtol=1e-10,
+                 coarsening=None):
         self.indptr = indptr
         self.indices = indices
         self.n = n
-        self.method = self._choose(method, dim, n)
+        self.dim = dim
+        self.coarsening = coarsening
+        self.method = self._choose(method, dim, n, coarsening is not None)
         self.near_null = near_null
         self.rtol = rtol
         self._pardiso = None
@@ -90,15 +96,19 @@ class LinearSolver:
         self.stats = []
 
     @staticmethod
-    def _choose(method, dim, n):
+    def _choose(method, dim, n, quadratic):
         direct = "pardiso" if pardiso.available() else "superlu"
+        iterative = "pmg" if quadratic else "amg"
         if method == "auto":
             if dim == 3 and n > config.DIRECT_SOLVER_MAX_DOFS_3D:
-                return "amg"
+                return iterative
             return direct
         if method == "direct":
             return direct
         if method == "iterative":
+            return iterative
+        if method == "pmg" and not quadratic:
+            log.warning("p-multigrid needs quadratic elements; using AMG")
             return "amg"
         if method == "pardiso" and not pardiso.available():
             log.warning("MKL PARDISO not available; using SuperLU")
@@ -151,8 +161,8 @@ class LinearSolver:
             except RuntimeError as exc:
                 raise SingularSystemError(str(exc)) from None
             u = lu.solve(b)
-        elif self.method == "amg":
-            u, iterations = self._amg(A, b)
+        elif self.method in ("amg", "pmg"):
+            u, iterations = self._iterative(A, b, fixed)
         else:
             raise ValueError(f"unknown linear solver {self.method}")
         K = sp.csr_matrix((A, self.indices, self.indptr), shape=(self.n, self.n))
@@ -164,24 +174,33 @@ class LinearSolver:
         self.stats.append(info)
         return u, info
 
-    def _amg(self, A, b):
-        import pyamg
-        from scipy.sparse.linalg import cg
+    def _iterative(self, A, b, fixed):
+        """CG with p-multigrid or AMG; falls back to the direct solver if it stalls."""
+        from .pmg import PMultigrid, pcg
 
         K = sp.csr_matrix((A, self.indices, self.indptr), shape=(self.n, self.n))
-        B = self.near_null if self.near_null is not None else np.ones((self.n, 1))
-        ml = pyamg.smoothed_aggregation_solver(K, B=B, symmetry="hermitian",
-                                               strength=("symmetric", {"theta": 0.0}),
-                                               max_coarse=500)
-        count = [0]
+        if self.method == "pmg":
+            M = PMultigrid(K, fixed, self.coarsening, self.dim)
+        else:
+            import pyamg
 
-        def callback(_):
-            count[0] += 1
-
-        u, status = cg(K, b, rtol=self.rtol, maxiter=config.CG_MAXITER,
-                       M=ml.aspreconditioner(cycle="V"), callback=callback)
-        if status != 0:
-            raise ConvergenceError(
-                f"AMG-preconditioned CG did not converge in {count[0]} iterations; "
-                "set [solver] linear = \"direct\" in the case file")
-        return u, count[0]
+            B = self.near_null if self.near_null is not None else np.ones((self.n, 1))
+            ml = pyamg.smoothed_aggregation_solver(K, B=B, symmetry="hermitian",
+                                                   strength=("symmetric", {"theta": 0.0}),
+                                                   max_coarse=500)
+            M = ml.aspreconditioner(cycle="V")
+            M = M.matvec
+        u, iterations, ok = pcg(K, b, M, self.rtol, config.CG_MAXITER)
+        if not ok:
+            log.warning("%s-preconditioned CG did not converge in %d iterations; "
+                        "solving directly", self.method, iterations)
+            if not pardiso.available():
+                raise ConvergenceError(
+                    f"{self.method}-preconditioned CG did not converge in {iterations} "
+                    "iterations; set [solver] linear = \"direct\" in the case file")
+            U = sp.triu(K, format="csr")
+            U.sort_indices()
+            direct = pardiso.Pardiso(mtype=2)
+            direct.factorize(U.indptr, U.indices, U.data)
+            u = direct.solve(b)
+        return u, iterations
