@@ -4,6 +4,13 @@ Units throughout: mm, N, MPa, s, degrees C (tonne/mm^3, mW/(mm K)).
 Importing this package is cheap; the numerical modules load on first use.
 """
 
+import os as _os
+
+# numba (GNU OpenMP) and MKL PARDISO (Intel OpenMP) take turns on the same cores: threads
+# that spin after a parallel region steal the cores from the other runtime. Sleep instead.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+_os.environ.setdefault("KMP_BLOCKTIME", "0")
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "run_case"]

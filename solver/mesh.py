@@ -128,3 +128,33 @@ class Mesh:
             _, labels = connected_components(g, directed=False)
             self._cache[key] = labels
         return self._cache[key]
+
+
+def renumber_nodes(mesh):
+    """Reorder nodes in place by reverse Cuthill-McKee for memory locality.
+
+    Assembly scatters and sparse products touch neighbouring rows together; with Gmsh's
+    numbering a 1M-dof matrix has a bandwidth near n and products run 2x slower.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    from .kernels.graph import node_graph
+
+    sizes = np.concatenate([np.full(b.n_el, b.conn.shape[1], dtype=np.int64) for b in mesh.blocks])
+    eptr = np.concatenate([[0], np.cumsum(sizes)])
+    enodes = np.concatenate([b.conn.ravel() for b in mesh.blocks])
+    gptr, gidx = node_graph(mesh.n_nodes, eptr, enodes)
+    g = csr_matrix((np.ones(len(gidx), dtype=np.int8), gidx, gptr),
+                   shape=(mesh.n_nodes, mesh.n_nodes))
+    perm = reverse_cuthill_mckee(g, symmetric_mode=True)
+    new = np.empty_like(perm)
+    new[perm] = np.arange(len(perm))
+    mesh.points = mesh.points[perm]
+    for b in mesh.blocks:
+        b.conn = new[b.conn]
+    for bd in mesh.boundaries.values():
+        bd.facets = [(e, new[c]) for e, c in bd.facets]
+        bd.nodes = np.sort(new[bd.nodes])
+    mesh._cache.clear()
+    return new

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..elements import ELEMENTS, SHORT_NAME
 from ..errors import InputError
-from ..mesh import Boundary, CellBlock, Mesh
+from ..mesh import Boundary, CellBlock, Mesh, renumber_nodes
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,7 @@ def _from_meshio(m, path):
     empty = tuple(sorted(set(_named_groups(m)) - set(groups)))
     mesh = Mesh(points[used], mesh_blocks, region_names, boundaries, source=path,
                 empty_groups=empty)
+    renumber_nodes(mesh)
     log.info("read %s: %d nodes, %d elements, regions %s, boundaries %s", path, mesh.n_nodes,
              mesh.n_elements, region_names, sorted(boundaries))
     return mesh

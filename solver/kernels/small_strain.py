@@ -150,6 +150,109 @@ def stiffness_isotropic(dNdX, N, dV, xq, lam, mu, form, conn, emap, indptr, goff
 
 
 @njit(**JIT_PARALLEL)
+def stiffness_isotropic_3d(dNdX, dV, lam, mu, conn, emap, indptr, goff, dof0,
+                           order, cptr, chunk, data):
+    """3D isotropic stiffness, pair block by pair block (the hot path of large 3D models).
+
+    For nodes a, b: S = sum_q lam g_a g_b^T dV, T = sum_q mu g_a g_b^T dV and
+    K_ab = S + T^T + tr(T) I. Each 3x3 block (and its transpose) is scattered at once.
+    Arguments as in stiffness_isotropic.
+    """
+    n_el, n_qp, n_en, _ = dNdX.shape
+    per_point = lam.shape[1] > 1
+    for colour in range(len(cptr) - 1):
+        for ci in prange(cptr[colour], cptr[colour + 1]):
+            c = order[ci]
+            wl = np.empty(n_qp)
+            wm = np.empty(n_qp)
+            for e in range(c * chunk, min((c + 1) * chunk, n_el)):
+                for q in range(n_qp):
+                    qq = q if per_point else 0
+                    wl[q] = lam[e, qq] * dV[e, q]
+                    wm[q] = mu[e, qq] * dV[e, q]
+                g = dNdX[e]
+                for a in range(n_en):
+                    na = conn[e, a]
+                    for b in range(a, n_en):
+                        s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = 0.0
+                        t00 = t01 = t02 = t10 = t11 = t12 = t20 = t21 = t22 = 0.0
+                        for q in range(n_qp):
+                            a0 = g[q, a, 0]
+                            a1 = g[q, a, 1]
+                            a2 = g[q, a, 2]
+                            b0 = g[q, b, 0]
+                            b1 = g[q, b, 1]
+                            b2 = g[q, b, 2]
+                            L = wl[q]
+                            M = wm[q]
+                            p = a0 * b0
+                            s00 += L * p
+                            t00 += M * p
+                            p = a0 * b1
+                            s01 += L * p
+                            t01 += M * p
+                            p = a0 * b2
+                            s02 += L * p
+                            t02 += M * p
+                            p = a1 * b0
+                            s10 += L * p
+                            t10 += M * p
+                            p = a1 * b1
+                            s11 += L * p
+                            t11 += M * p
+                            p = a1 * b2
+                            s12 += L * p
+                            t12 += M * p
+                            p = a2 * b0
+                            s20 += L * p
+                            t20 += M * p
+                            p = a2 * b1
+                            s21 += L * p
+                            t21 += M * p
+                            p = a2 * b2
+                            s22 += L * p
+                            t22 += M * p
+                        tr = t00 + t11 + t22
+                        k00 = s00 + t00 + tr
+                        k01 = s01 + t10
+                        k02 = s02 + t20
+                        k10 = s10 + t01
+                        k11 = s11 + t11 + tr
+                        k12 = s12 + t21
+                        k20 = s20 + t02
+                        k21 = s21 + t12
+                        k22 = s22 + t22 + tr
+                        nb = conn[e, b]
+                        base = goff[emap[e, a * n_en + b]]
+                        r = indptr[dof0[na]] + base
+                        data[r] += k00
+                        data[r + 1] += k01
+                        data[r + 2] += k02
+                        r = indptr[dof0[na] + 1] + base
+                        data[r] += k10
+                        data[r + 1] += k11
+                        data[r + 2] += k12
+                        r = indptr[dof0[na] + 2] + base
+                        data[r] += k20
+                        data[r + 1] += k21
+                        data[r + 2] += k22
+                        if b != a:  # the transposed block K_ba = K_ab^T
+                            base = goff[emap[e, b * n_en + a]]
+                            r = indptr[dof0[nb]] + base
+                            data[r] += k00
+                            data[r + 1] += k10
+                            data[r + 2] += k20
+                            r = indptr[dof0[nb] + 1] + base
+                            data[r] += k01
+                            data[r + 1] += k11
+                            data[r + 2] += k21
+                            r = indptr[dof0[nb] + 2] + base
+                            data[r] += k02
+                            data[r + 1] += k12
+                            data[r + 2] += k22
+
+
+@njit(**JIT_PARALLEL)
 def internal_force(dNdX, N, dV, xq, sig, form, conn, dof0, order, cptr, chunk, f):
     """Add ``int B^T sig dV`` of one block into the global vector ``f`` (N).
 

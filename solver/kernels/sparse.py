@@ -60,3 +60,10 @@ def chebyshev(indptr, indices, data, dinv, b, x, degree, lo, hi):
         for i in prange(n):
             d[i] = c1 * d[i] + c2 * dinv[i] * r[i]
         rho = rho_new
+
+
+@njit(**JIT_PARALLEL)
+def fill_zero(a):
+    """a[:] = 0 with all threads (also spreads the first touch of new pages over threads)."""
+    for i in prange(len(a)):
+        a[i] = 0.0

@@ -129,11 +129,11 @@ class LinearSolver:
     def solve(self, data, rhs, fixed_dofs, fixed_values):
         """Solve K u = rhs with u[fixed_dofs] = fixed_values.
 
-        data : (nnz,) CSR values of K (not modified); rhs : (n,) N
+        data : (nnz,) CSR values of K, overwritten by the constrained matrix; rhs : (n,) N
         returns u : (n,) and a statistics dict (method, seconds, iterations)
         """
         t0 = time.perf_counter()
-        A = data.copy()
+        A = data
         b = rhs.astype(np.float64, copy=True)
         fixed = np.zeros(self.n, dtype=np.bool_)
         fixed[fixed_dofs] = True
