@@ -77,9 +77,16 @@ class Assembler:
         return BlockGeometry(block, N, dNdX, dV, xq, emap, order, cptr)
 
     def new_matrix_data(self):
-        """The CSR values buffer, zeroed (one buffer per assembler, reused every call).
+        """A new zeroed CSR values array (nnz,)."""
+        data = np.empty(self.nnz)
+        sparse.fill_zero(data)  # first touch of the pages by all threads
+        return data
 
-        Reusing it avoids the page faults of a fresh 100 MB-class array on every assembly.
+    def shared_matrix_data(self):
+        """The assembler's own CSR values buffer, zeroed; every call returns the same array.
+
+        Reusing it avoids the page faults of a fresh 100 MB-class array on every assembly;
+        the caller must be done with the previous matrix.
         """
         if getattr(self, "_data", None) is None:
             self._data = np.empty(self.nnz)

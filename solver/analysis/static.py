@@ -91,7 +91,7 @@ class StaticAnalysis:
         m = self.model
         a = m.assembler
         t0 = time.perf_counter()
-        data = a.new_matrix_data()
+        data = a.shared_matrix_data()
         f0 = np.zeros(a.n_dof)
         zero = np.zeros(a.n_dof)
         for k in range(len(m.mesh.blocks)):
