@@ -18,6 +18,7 @@ from .formulation import AXISYMMETRIC, CODES, THREE_D
 
 FIELDS = ("displacement", "stress", "temperature", "von-mises", "strain")
 LINEAR_SOLVERS = ("auto", "direct", "iterative", "pardiso", "superlu", "amg", "pmg")
+ELEMENT_FORMULATIONS = ("standard", "mean-dilatation")
 
 
 # ----------------------------------------------------------------------------- records
@@ -102,6 +103,8 @@ class Load:
 
 @dataclass(frozen=True)
 class Step:
+    """One analysis step. min/max_increment are fractions of the duration."""
+
     name: str
     temperature_start: TemperatureField
     temperature_end: TemperatureField
@@ -109,6 +112,8 @@ class Step:
     loads: tuple
     increments: int
     duration: float
+    min_increment: float = 1e-5
+    max_increment: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -121,14 +126,22 @@ class Probe:
 
 @dataclass(frozen=True)
 class SolverSpec:
+    """linear: linear solver; nonlinear: "auto" | True | False (finite strain + Newton);
+    max_iterations, tolerance (per-dof force ratio), line_search: Newton settings."""
+
     linear: str = "auto"
     rtol: float = 1e-8
+    nonlinear: object = "auto"
+    max_iterations: int = 15
+    tolerance: float = 1e-6
+    line_search: bool = True
 
 
 @dataclass(frozen=True)
 class OutputSpec:
     vtk: bool = True
     plots: bool = True
+    every: int = 1
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,7 @@ class CaseSpec:
     probes: tuple
     solver: SolverSpec
     output: OutputSpec
+    elements: dict = field(default_factory=dict)   # region -> element formulation
     raw: dict = field(repr=False, default_factory=dict)
 
     def coordinate_names(self):
@@ -240,7 +254,7 @@ def parse_case(raw, path):
     """Validate a case table already read from TOML (``path`` is used in messages)."""
     r = _Reader(path)
     r.keys(raw, {"mesh", "materials", "orientations", "reference_temperature", "steps",
-                 "probes", "solver", "output", "title", "description"}, "")
+                 "probes", "solver", "output", "elements", "title", "description"}, "")
     if "mesh" not in raw:
         r.fail("mesh", "missing table [mesh] (file = \"model.msh\" or family = \"...\")")
     mesh = _parse_mesh(r, raw["mesh"], path)
@@ -289,17 +303,35 @@ def parse_case(raw, path):
         probes.append(Probe(name, point, fld, region))
 
     s = raw.get("solver", {})
-    r.keys(s, {"linear", "rtol"}, "solver")
+    r.keys(s, {"linear", "rtol", "nonlinear", "max_iterations", "tolerance", "line_search"},
+           "solver")
+    nonlinear = s.get("nonlinear", "auto")
+    if nonlinear not in ("auto", True, False):
+        r.fail("solver.nonlinear", 'expected "auto", true or false')
+    if not isinstance(s.get("line_search", True), bool):
+        r.fail("solver.line_search", "expected true or false")
     solver = SolverSpec(linear=r.string(s, "linear", "solver", LINEAR_SOLVERS, default="auto"),
-                        rtol=r.number(s, "rtol", "solver", default=1e-8, positive=True))
+                        rtol=r.number(s, "rtol", "solver", default=1e-8, positive=True),
+                        nonlinear=nonlinear,
+                        max_iterations=r.number(s, "max_iterations", "solver", default=15,
+                                                positive=True, integer=True),
+                        tolerance=r.number(s, "tolerance", "solver", default=1e-6, positive=True),
+                        line_search=s.get("line_search", True))
     o = raw.get("output", {})
-    r.keys(o, {"vtk", "plots"}, "output")
-    for k in o:
-        if not isinstance(o[k], bool):
+    r.keys(o, {"vtk", "plots", "every"}, "output")
+    for k in ("vtk", "plots"):
+        if k in o and not isinstance(o[k], bool):
             r.fail(f"output.{k}", "expected true or false")
-    output = OutputSpec(vtk=o.get("vtk", True), plots=o.get("plots", True))
+    output = OutputSpec(vtk=o.get("vtk", True), plots=o.get("plots", True),
+                        every=r.number(o, "every", "output", default=1, positive=True,
+                                       integer=True))
+    elements = {}
+    for region, kind in raw.get("elements", {}).items():
+        if kind not in ELEMENT_FORMULATIONS:
+            r.fail(f"elements.{region}", f"'{kind}' is not one of {', '.join(ELEMENT_FORMULATIONS)}")
+        elements[region] = kind
     return CaseSpec(path, mesh, materials, orientations, tref, tuple(steps), tuple(probes),
-                    solver, output, raw)
+                    solver, output, elements, raw)
 
 
 def _parse_mesh(r, m, path):
@@ -370,7 +402,8 @@ def _parse_steps(r, steps_raw, mesh, variables):
     names = set()
     for i, s in enumerate(steps_raw):
         where = f"steps[{i}]"
-        r.keys(s, {"name", "temperature", "fix", "loads", "increments", "duration"}, where)
+        r.keys(s, {"name", "temperature", "fix", "loads", "increments", "duration",
+                   "min_increment", "max_increment"}, where)
         name = r.string(s, "name", where, default=f"step-{i + 1}")
         if name in names:
             r.fail(f"{where}.name", f"step name '{name}' is used twice")
@@ -399,7 +432,12 @@ def _parse_steps(r, steps_raw, mesh, variables):
             if "loads" in s else prev_loads
         inc = r.number(s, "increments", where, default=1, integer=True, positive=True)
         duration = r.number(s, "duration", where, default=1.0, positive=True)
-        steps.append(Step(name, start, end, fix, loads, inc, duration))
+        dmin = r.number(s, "min_increment", where, default=min(1e-5, 1.0 / inc), positive=True)
+        dmax = r.number(s, "max_increment", where, default=1.0, positive=True)
+        if dmin > 1.0 / inc or dmax > 1.0 or dmax < 1.0 / inc:
+            r.fail(where, "need min_increment <= 1/increments <= max_increment <= 1 "
+                   "(fractions of the step duration)")
+        steps.append(Step(name, start, end, fix, loads, inc, duration, dmin, dmax))
         prev_fix, prev_loads, prev_end = fix, loads, end
     return steps
 
@@ -504,6 +542,9 @@ def check_against_mesh(case, mesh):
                 missing("boundary", t.name, t.where, boundaries)
             if t.kind == "region" and t.name not in regions:
                 missing("region", t.name, t.where, regions)
+    for region in case.elements:
+        if region not in regions:
+            missing("region", region, f"elements.{region}", regions)
     for pr in case.probes:
         if pr.region is not None and pr.region not in regions:
             missing("region", pr.region, f"probes.{pr.name}.region", regions)

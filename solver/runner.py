@@ -36,6 +36,23 @@ def load_mesh(case):
     return read_gmsh(path)
 
 
+def make_analysis(model, writer, progress):
+    """The analysis procedure a case needs: nonlinear (finite strain, Newton) or linear."""
+    nonlinear = model.case.solver.nonlinear
+    if nonlinear == "auto":
+        nonlinear = any(m.nonlinear for m in model.materials.values())
+    if nonlinear:
+        from .analysis.nonlinear import NonlinearAnalysis
+        from .errors import InputError
+        from .formulation import PLANE_STRESS
+
+        if model.form == PLANE_STRESS:
+            raise InputError(f"{model.case.path}: mesh.formulation: plane stress is available "
+                             "for linear analyses only; use plane-strain, axisymmetric or 3d")
+        return NonlinearAnalysis(model, writer, progress)
+    return StaticAnalysis(model, writer, progress)
+
+
 def run_case(case_path, outdir=None, progress=None):
     """Solve a case file; returns the summary dictionary (also written to summary.json)."""
     timings = {}
@@ -55,8 +72,9 @@ def run_case(case_path, outdir=None, progress=None):
     timings["setup"] = time.perf_counter() - t
 
     writer = ResultWriter(str(outdir), Path(case_path).stem, model, write_vtk=case.output.vtk)
-    analysis = StaticAnalysis(model, writer, progress)
+    analysis = make_analysis(model, writer, progress)
     extra = {
+        "analysis": type(analysis).__name__,
         "case": {"file": str(case.path), "input": case.raw,
                  "materials": {r: m.to_json() | {"name": m.name}
                                for r, m in model.materials.items()}},

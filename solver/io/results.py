@@ -44,6 +44,7 @@ class Increment:
     iterations: int = 1
     residual: float = 0.0
     solver: dict = None
+    extra: dict = None    # name -> list per block of (n_el, n_qp) quadrature values
 
 
 class ResultWriter:
@@ -70,10 +71,14 @@ class ResultWriter:
             disp = np.column_stack([disp, np.zeros(len(disp))])
         sig = view.average(m.mesh, post.extrapolate(m.mesh, inc.sig))
         eps = view.average(m.mesh, post.extrapolate(m.mesh, inc.eps))
-        return {"displacement": disp, "temperature": inc.temperature_points, "strain": eps,
-                "stress": sig, "von_mises": von_mises(sig), "principal_stress": principal(sig)}
+        fields = {"displacement": disp, "temperature": inc.temperature_points, "strain": eps,
+                  "stress": sig, "von_mises": von_mises(sig), "principal_stress": principal(sig)}
+        for name, per_block in (inc.extra or {}).items():
+            nodal = post.extrapolate(m.mesh, [v[..., None] for v in per_block])
+            fields[name] = view.average(m.mesh, nodal)[:, 0]
+        return fields
 
-    def increment(self, inc):
+    def increment(self, inc, write_vtk=True):
         """Record a converged increment: history row, and a .vtu plus .pvd when asked."""
         fields = None
         umax = float(np.abs(self.model.layout.displacement(inc.u)).max(initial=0.0))
@@ -85,7 +90,7 @@ class ResultWriter:
                              "linear_solver": solver.get("method", ""),
                              "solve_seconds": solver.get("seconds", 0.0)})
         self._write_history()
-        if self.write_vtk:
+        if self.write_vtk and write_vtk:
             fields = self.nodal_fields(inc)
             name = f"{self.stem}-{len(self.pvd_entries):04d}.vtu"
             self._write_vtu(os.path.join(self.outdir, name), fields)

@@ -14,11 +14,69 @@ independent.
 """
 
 import numpy as np
+from numba import njit, prange
 
+from ..config import JIT_PARALLEL
 from ..errors import InputError
 from ..formulation import PLANE_STRESS
 from . import voigt
 from .properties import Property
+from .tensor import VOIGT_OF, add_geometric, push_forward_voigt_tangent
+
+# Finite strain: the linear materials become St. Venant-Kirchhoff, S = D (E - eps_th) with the
+# Green-Lagrange strain E. Rotation invariant, and the linear material at small strain.
+
+
+@njit(**JIT_PARALLEL)
+def saint_venant_kirchhoff(F, D, eth, tau, a):
+    """Kirchhoff stress tau (n, 3, 3) and total tangent a (n, 9, 9) of S = D (E - eth).
+
+    F : (n, 3, 3); D : (n, 6, 6) MPa (engineering-strain Voigt); eth : (n, 6) thermal strain
+    """
+    for p in prange(F.shape[0]):
+        Fp = F[p]
+        C = Fp.T @ Fp
+        E = np.empty(6)
+        E[0] = 0.5 * (C[0, 0] - 1.0)
+        E[1] = 0.5 * (C[1, 1] - 1.0)
+        E[2] = 0.5 * (C[2, 2] - 1.0)
+        E[3] = C[0, 1]
+        E[4] = C[1, 2]
+        E[5] = C[0, 2]
+        S6 = D[p] @ (E - eth[p])
+        S = np.empty((3, 3))
+        for i in range(3):
+            for j in range(3):
+                S[i, j] = S6[VOIGT_OF[i, j]]
+        tp = Fp @ S @ Fp.T
+        tau[p] = tp
+        a[p] = 0.0
+        push_forward_voigt_tangent(Fp, D[p], a[p])
+        add_geometric(tp, a[p])
+
+
+class _FiniteStrainSVK:
+    """The finite-strain interface shared by the linear materials."""
+
+    nonlinear = False
+    split = False
+    state_size = 0
+
+    def initial_state(self, n):
+        return np.zeros((n, 0))
+
+    def update(self, F, T, Tref, dt, state, volumetric=True, form=None, R=None):
+        """Kirchhoff stress, total tangent, state, status at points F (n, 3, 3)."""
+        n = len(F)
+        D = np.ascontiguousarray(np.broadcast_to(self.stiffness(T, 0, R), (n, 6, 6)))
+        eth = np.ascontiguousarray(np.broadcast_to(self.thermal_strain(T, Tref, R), (n, 6)))
+        tau = np.empty((n, 3, 3))
+        a = np.empty((n, 9, 9))
+        saint_venant_kirchhoff(F, D, eth, tau, a)
+        return tau, a, state, np.zeros(n, dtype=np.int8)
+
+    def nearly_incompressible(self, T):
+        return False
 
 #: Keys every material file may carry besides its model parameters.
 METADATA = {"name", "model", "description", "sources", "notes", "density", "conductivity",
@@ -100,7 +158,7 @@ def _require(table, key, where, unit):
     return Property.parse(table[key], f"{where}.{key}")
 
 
-class LinearElastic:
+class LinearElastic(_FiniteStrainSVK):
     """Isotropic linear thermoelastic material (registry key ``linear-elastic``).
 
     E : MPa, nu : -, alpha : 1/K (see the module docstring for the CTE convention).
@@ -158,12 +216,17 @@ class LinearElastic:
             sig[..., 2] = 0.0
         return sig
 
+    def stiffness(self, T, form, R=None):
+        """D (..., 6, 6) MPa at temperatures T (plane stress condensed)."""
+        D = voigt.isotropic_stiffness(self.E(T), self.nu(T))
+        return voigt.plane_stress(D) if form == PLANE_STRESS else D
+
     def to_json(self):
         return {"model": self.key, "E": self.E.to_json(), "nu": self.nu.to_json(),
                 **self.expansion.to_json()}
 
 
-class OrthotropicElastic:
+class OrthotropicElastic(_FiniteStrainSVK):
     """Orthotropic linear thermoelastic material (registry key ``orthotropic-elastic``).
 
     E1, E2, E3, G12, G13, G23 : MPa; nu12, nu13, nu23 : -; alpha1..3 : 1/K, in material axes

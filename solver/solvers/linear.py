@@ -82,7 +82,8 @@ class LinearSolver:
     """
 
     def __init__(self, indptr, indices, n, method="auto", dim=2, near_null=None, rtol=1e-10,
-                 coarsening=None):
+                 coarsening=None, definite=True):
+        self.definite = definite     # False: symmetric indefinite (nonlinear tangents)
         self.indptr = indptr
         self.indices = indices
         self.n = n
@@ -144,7 +145,7 @@ class LinearSolver:
         if self.method == "pardiso":
             pos, uptr, uidx = self._upper_pattern()
             if self._pardiso is None:
-                self._pardiso = pardiso.Pardiso(mtype=2)
+                self._pardiso = pardiso.Pardiso(mtype=2 if self.definite else -2)
             try:
                 self._pardiso.factorize(uptr, uidx, A[pos])
             except pardiso.PardisoError as exc:
@@ -200,7 +201,7 @@ class LinearSolver:
                     "iterations; set [solver] linear = \"direct\" in the case file")
             U = sp.triu(K, format="csr")
             U.sort_indices()
-            direct = pardiso.Pardiso(mtype=2)
+            direct = pardiso.Pardiso(mtype=2 if self.definite else -2)
             direct.factorize(U.indptr, U.indices, U.data)
             u = direct.solve(b)
         return u, iterations

@@ -1,0 +1,181 @@
+"""Nonlinear static analysis: finite strain, nonlinear materials, automatic increments.
+
+Each step ramps loads, prescribed displacements and temperature linearly in time from their
+values at the end of the previous step; time advances by increments chosen by
+IncrementController, each solved by Newton. A step that cannot converge after the allowed
+cutbacks raises ConvergenceError; every converged increment is already written.
+"""
+
+import logging
+import time
+
+import numpy as np
+
+from .. import bcs, post
+from ..errors import ConvergenceError
+from ..io.results import Increment
+from ..solvers.linear import LinearSolver, SingularSystemError, rigid_body_modes
+from ..solvers.newton import NewtonSettings, newton
+from ..solvers.pmg import corner_interpolation
+from ..solvers.stepping import IncrementController
+from .continuum import ContinuumBlock, choose_formulation
+from .static import _reaction, probe_values
+
+log = logging.getLogger(__name__)
+
+
+class NonlinearAnalysis:
+    """Runs the steps of a case with Newton iterations; hands increments to a writer."""
+
+    def __init__(self, model, writer, progress):
+        self.model = model
+        self.writer = writer
+        self.progress = progress
+        case = model.case
+        a = model.assembler
+        self.blocks = [ContinuumBlock(model, k, choose_formulation(
+            model, k, case.elements.get(model.mesh.regions[b.region])))
+            for k, b in enumerate(model.mesh.blocks)]
+        self.solver = LinearSolver(a.indptr, a.indices, a.n_dof, case.solver.linear,
+                                   dim=model.mesh.dim,
+                                   near_null=rigid_body_modes(model.mesh.points, model.mesh.dim),
+                                   rtol=case.solver.rtol,
+                                   coarsening=corner_interpolation(model.mesh),
+                                   definite=False)
+        s = case.solver
+        self.settings = NewtonSettings(max_iterations=s.max_iterations, tolerance=s.tolerance,
+                                       line_search=s.line_search)
+        self.timings = {"assembly": 0.0, "solve": 0.0, "stress": 0.0, "output": 0.0}
+        self.solver_calls = 0
+        for blk in self.blocks:
+            log.info("block %d: %s", blk.k, blk.describe())
+
+    # ------------------------------------------------------------------ system
+    def _system(self, T, dt, f_ext):
+        a = self.model.assembler
+
+        def system(u, want_tangent):
+            t0 = time.perf_counter()
+            f = np.zeros(a.n_dof)
+            fabs = np.zeros(a.n_dof)
+            data = a.shared_matrix_data() if want_tangent else None
+            for blk, Tb in zip(self.blocks, T):
+                status = blk.evaluate(u, Tb, dt, want_tangent, f, fabs, data)
+                if status:
+                    self.timings["assembly"] += time.perf_counter() - t0
+                    return None, None, None, _REASONS[status] + f" ({blk.describe()})"
+            self.timings["assembly"] += time.perf_counter() - t0
+            return f - f_ext, fabs + np.abs(f_ext), data, ""
+        return system
+
+    def _solve(self, data, rhs, fixed, values):
+        try:
+            du, info = self.solver.solve(data, rhs, fixed, values)
+        except SingularSystemError as exc:
+            raise _SingularTangent(str(exc)) from None
+        self.timings["solve"] += info["seconds"]
+        self.solver_calls += 1
+        self._last_solver = info
+        return du
+
+    # ------------------------------------------------------------------ steps
+    def run(self):
+        m = self.model
+        case = m.case
+        u = np.zeros(m.layout.n_dof)
+        f_prev = np.zeros(m.layout.n_dof)
+        t_total = 0.0
+        for si, step in enumerate(case.steps):
+            t_step = time.perf_counter()
+            cons = bcs.constraints(step.fix, m.mesh, m.layout, case.path)
+            fixed, values = bcs.merged(cons)
+            m.check_held(fixed)
+            f_end = bcs.load_vector(step.loads, m.mesh, m.layout, m.form, m.thickness, case.path)
+            T0 = m.temperature_at_qp(step.temperature_start)
+            T1 = m.temperature_at_qp(step.temperature_end)
+            P0 = m.temperature_at_points(step.temperature_start)
+            P1 = m.temperature_at_points(step.temperature_end)
+            u_start = u[fixed].copy()
+            d = step.duration
+            ctrl = IncrementController(d, d / step.increments, d * step.min_increment,
+                                       d * step.max_increment)
+            self.progress.start_step(step.name, step.increments)
+            n_inc = 0
+            record_iterations = []
+            result = None
+            R = None
+            while not ctrl.done:
+                t0, t1 = ctrl.next()
+                lam = t1 / d
+                T = [(1 - lam) * a + lam * b for a, b in zip(T0, T1)]
+                f_ext = f_prev + lam * (f_end - f_prev)
+                target = u_start + lam * (values - u_start)
+                try:
+                    res = newton(self._system(T, t1 - t0, f_ext), u, fixed, target, self._solve,
+                                 self.settings)
+                except _SingularTangent as exc:
+                    res = None
+                    reason = f"singular tangent ({exc})"
+                if res is not None and res.converged:
+                    u = res.u
+                    R = res.reaction
+                    for blk in self.blocks:
+                        blk.commit()
+                    ctrl.converged(t1, res.iterations)
+                    n_inc += 1
+                    record_iterations.append(res.iterations)
+                    last = ctrl.done
+                    result = self._output(si, step, n_inc, t_total + t1, lam, u, P0, P1, res, last)
+                    self.progress.increment(min(n_inc, step.increments))
+                    continue
+                reason = res.reason if res is not None else reason
+                log.info("step %s: increment at t=%.4g (dt=%.3g) failed: %s", step.name, t1,
+                         t1 - t0, reason)
+                if not ctrl.failed():
+                    self.progress.end_step()
+                    raise ConvergenceError(
+                        f"step '{step.name}' did not converge at time {t0:.6g} of {d:g} s "
+                        f"({lam * 100:.1f} % of the step) after {ctrl.cutbacks} cutbacks: "
+                        f"{reason}. The {n_inc} converged increment(s) are written; try more "
+                        "increments, a smaller min_increment, or check supports and loads")
+            reactions = {c.label: _reaction(c, R, m) for c in cons}
+            fields = self.writer.nodal_fields(result)
+            record = {"name": step.name, "increments": n_inc,
+                      "iterations": record_iterations,
+                      "time": t_total + d,
+                      "probes": probe_values(m, result, fields),
+                      "regions": post.region_extremes(m.mesh, m.view, fields["stress"]),
+                      "reactions": reactions,
+                      "max_displacement": float(np.abs(fields["displacement"]).max()),
+                      "seconds": time.perf_counter() - t_step,
+                      "elements": {m.mesh.regions[b.block.region]: b.formulation
+                                   for b in self.blocks}}
+            self.writer.step_done(record)
+            self.progress.end_step()
+            t_total += d
+            f_prev = f_end
+
+    def _output(self, si, step, n_inc, time_now, lam, u, P0, P1, res, last):
+        t = time.perf_counter()
+        extra = {}
+        for name, col in (("network_fraction", 0),):
+            if any(getattr(b.material, "key", "") == "two-network" for b in self.blocks):
+                extra[name] = [b.state_field(col) if getattr(b.material, "key", "") == "two-network"
+                               else np.zeros(b.shape) for b in self.blocks]
+        inc = Increment(si, step.name, n_inc, time_now, lam, u, (1 - lam) * P0 + lam * P1,
+                        [b.log_strain_voigt() for b in self.blocks],
+                        [b.cauchy_voigt() for b in self.blocks],
+                        res.iterations, res.residuals[-1] if res.residuals else 0.0,
+                        getattr(self, "_last_solver", None), extra=extra)
+        due = last or (n_inc % max(1, self.model.case.output.every) == 0)
+        self.writer.increment(inc, write_vtk=due)
+        self.timings["output"] += time.perf_counter() - t
+        return inc
+
+
+class _SingularTangent(Exception):
+    pass
+
+
+_REASONS = {1: "an element turned inside out (J <= 0)",
+            2: "the material update failed"}

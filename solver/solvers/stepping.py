@@ -1,0 +1,57 @@
+"""Automatic increments: cut back on failure, grow after easy convergence."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class IncrementController:
+    """Chooses the next increment of a step of length ``duration`` (s).
+
+    initial : first increment; minimum / maximum : bounds; cutback : factor on failure;
+    growth : factor after ``easy`` consecutive increments converged in <= ``easy_iterations``
+    """
+
+    duration: float
+    initial: float
+    minimum: float
+    maximum: float
+    cutback: float = 0.25
+    growth: float = 1.5
+    easy_iterations: int = 4
+    easy: int = 2
+    max_cutbacks: int = 12
+
+    def __post_init__(self):
+        self.time = 0.0
+        self.dt = min(self.initial, self.duration)
+        self._easy_count = 0
+        self.cutbacks = 0
+
+    @property
+    def done(self):
+        return self.time >= self.duration * (1.0 - 1e-12)
+
+    def next(self):
+        """(start, end) of the next increment, clipped to the end of the step."""
+        end = min(self.time + self.dt, self.duration)
+        if self.duration - end < 1e-9 * self.duration:
+            end = self.duration
+        return self.time, end
+
+    def converged(self, end, iterations):
+        self.time = end
+        self.cutbacks = 0
+        if iterations <= self.easy_iterations:
+            self._easy_count += 1
+            if self._easy_count >= self.easy:
+                self.dt = min(self.dt * self.growth, self.maximum)
+                self._easy_count = 0
+        else:
+            self._easy_count = 0
+
+    def failed(self):
+        """Cut the increment back; False when it cannot be cut any further."""
+        self._easy_count = 0
+        self.cutbacks += 1
+        self.dt *= self.cutback
+        return self.dt >= self.minimum * (1 - 1e-12) and self.cutbacks <= self.max_cutbacks
