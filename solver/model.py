@@ -10,7 +10,8 @@ import numpy as np
 
 from .assembly import Assembler
 from .errors import InputError
-from .formulation import AXISYMMETRIC, THREE_D
+from .formulation import AXISYMMETRIC, PLANE_STRESS, THREE_D
+from .materials import voigt
 from .materials import library
 from .post import RegionView
 
@@ -87,14 +88,18 @@ class Model:
         bm = self.block_materials[k]
         return bm.material.stress(eps, T, self.reference_temperature[k], self.form, bm.R)
 
-    @property
-    def temperature_dependent_stiffness(self):
-        for bm in self.block_materials:
-            m = bm.material
-            props = [m.E, m.nu] if m.isotropic else list(m.constants.values())
-            if any(not p.is_constant for p in props):
-                return True
-        return False
+    def output_strain(self, k, eps, T):
+        """Strain for output: tensor components (shears halved); in plane stress the
+        out-of-plane strain follows from sigma_zz = 0."""
+        out = voigt.engineering_to_tensor(eps)
+        if self.form == PLANE_STRESS:
+            bm = self.block_materials[k]
+            D = bm.material.stiffness(T, THREE_D, bm.R)
+            eth = bm.material.thermal_strain(T, self.reference_temperature[k], bm.R)
+            mech = eps - eth
+            mech[..., 2] = 0.0
+            out[..., 2] = eth[..., 2] - np.einsum("...j,...j->...", D[..., 2, :], mech) / D[..., 2, 2]
+        return out
 
     # ------------------------------------------------------------------ temperature
     def temperature_at_qp(self, field):

@@ -24,6 +24,80 @@ _CORNERS = {
 _NORMALISE = {"triangle": 2 / np.sqrt(3), "tetrahedron": np.sqrt(2), "quad": 1.0, "hexahedron": 1.0}
 
 
+#: corner order of the mirror image of each reference shape
+_MIRROR = {"triangle": (0, 2, 1), "quad": (0, 3, 2, 1), "tetrahedron": (0, 2, 1, 3),
+           "hexahedron": (0, 3, 2, 1, 4, 7, 6, 5)}
+
+
+def mirror_permutation(etype):
+    """Node permutation that reverses an element's orientation (mid-side nodes follow)."""
+    corners = _MIRROR[etype.shape]
+    perm = list(corners)
+    if etype.n_nodes > etype.n_corner:
+        mid = {frozenset(e): etype.n_corner + k for k, e in enumerate(etype.edges)}
+        for a, b in etype.edges:
+            perm.append(mid[frozenset((corners[a], corners[b]))])
+    return np.array(perm)
+
+
+def orient_elements(mesh):
+    """Reverse the node order of elements that are wholly mirrored (det J < 0 everywhere).
+
+    Gmsh numbers 2D elements clockwise when a surface's curve loop runs clockwise; such an
+    element is valid, only mirrored. Returns the number of elements reversed. Elements with
+    det J of both signs are left for check_elements to refuse.
+    """
+    flipped = 0
+    for k, b in enumerate(mesh.blocks):
+        et = b.etype
+        _, dN = et.tabulate(np.vstack([et.nodes, et.qp]))
+        det = jacobian_determinants(mesh.points, b.conn, dN)
+        mirrored = np.flatnonzero(np.all(det < 0, axis=1))
+        if len(mirrored):
+            mirrored = mirrored[~_overlapping(mesh, k, mirrored)]
+            b.conn[mirrored] = b.conn[mirrored][:, mirror_permutation(et)]
+            flipped += len(mirrored)
+    return flipped
+
+
+def _overlapping(mesh, k, elements):
+    """True for elements of block k that lie on the same side of a shared face as their
+    neighbour: folded (tangled) elements, not merely mirrored ones."""
+    keys, owner, cents = [], [], []
+    for kb, b in enumerate(mesh.blocks):
+        nc = b.etype.n_corner
+        for face in b.etype.faces:
+            keys.append(np.sort(b.conn[:, [f for f in face if f < nc]], axis=1))
+            owner.append(np.column_stack([np.full(b.n_el, kb), np.arange(b.n_el)]))
+            cents.append(mesh.points[b.conn[:, :nc]].mean(axis=1))
+    width = max(x.shape[1] for x in keys)
+    keys = np.concatenate([np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=-1)
+                           for x in keys])
+    owner = np.concatenate(owner)
+    cents = np.concatenate(cents)
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    shared = counts[inverse] == 2
+    order = np.argsort(inverse, kind="stable")
+    partner = np.empty(len(inverse), dtype=np.int64)
+    pairs = order[shared[order]].reshape(-1, 2)
+    partner[pairs[:, 0]] = pairs[:, 1]
+    partner[pairs[:, 1]] = pairs[:, 0]
+    bad = np.zeros(len(elements), dtype=bool)
+    mine = np.flatnonzero((owner[:, 0] == k) & np.isin(owner[:, 1], elements) & shared)
+    for f in mine:
+        g = partner[f]
+        x = mesh.points[keys[f][keys[f] >= 0]]
+        if mesh.dim == 2:
+            t = x[1] - x[0]
+            n = np.array([t[1], -t[0]])
+        else:
+            n = np.cross(x[1] - x[0], x[2] - x[0])
+        if (n @ (cents[f] - x[0])) * (n @ (cents[g] - x[0])) > 0:
+            bad[np.searchsorted(elements, owner[f, 1])] = True
+    return bad
+
+
 def check_elements(mesh):
     """Raise InputError listing inverted or degenerate elements."""
     bad = []

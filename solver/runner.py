@@ -14,7 +14,7 @@ from .io.gmsh import read_gmsh
 from .io.results import ResultWriter
 from .model import Model
 from .progress import NullProgress
-from .quality import check_elements, quality
+from .quality import check_elements, orient_elements, quality
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,9 @@ def run_case(case_path, outdir=None, progress=None):
     mesh = load_mesh(case)
     timings["mesh"] = time.perf_counter() - t
     check_against_mesh(case, mesh)
+    flipped = orient_elements(mesh)
+    if flipped:
+        log.info("%s: reversed the node order of %d mirrored element(s)", mesh.source, flipped)
     check_elements(mesh)
 
     t = time.perf_counter()

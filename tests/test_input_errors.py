@@ -120,8 +120,7 @@ CASES = [
     ("mesh-without-physical-groups", "nophys", [], "", ["no physical groups"]),
     ("cells-outside-regions", "orphans", [], "", ["in no physical group"]),
     ("cells-outside-regions-v22", "orphans22", [], "", ["in no physical group", "element"]),
-    ("inverted-element", "inverted", [], "", ["invalid elements", "inverted", "region 'body'"]),
-    ("degenerate-element", "degenerate", [], "", ["invalid elements"]),
+    ("tangled-element", "degenerate", [], "", ["invalid elements", "inverted", "region 'body'"]),
     ("unsupported-element", "quad9", [], "", ["quad9", "SecondOrderIncomplete"]),
     ("unreadable-mesh", "garbage", [], "", ["not a readable Gmsh mesh"]),
 ]
@@ -146,6 +145,29 @@ def test_good_case_runs_and_msh22_reads_the_same(tmp_path, capsys, meshes):
     assert code == 0, err
     code, err = run(tmp_path, good_with(meshes["v22"]), capsys)
     assert code == 0, err
+
+
+def test_mirrored_elements_are_reoriented_not_refused(tmp_path, capsys, meshes):
+    """A clockwise (mirrored) element is valid; it is renumbered, and the results agree."""
+    import json
+
+    import meshio
+
+    m = meshio.read(meshes["good"])
+    for block in m.cells:
+        if block.type == "triangle":
+            block.data[:] = block.data[:, [0, 2, 1]]
+    cw = tmp_path / "clockwise.msh"
+    meshio.write(cw, m, file_format="gmsh22", binary=False)
+    probe = '\n[[probes]]\nname = "p"\npoint = [4.0, 1.0]\n'
+    results = []
+    for mesh in (meshes["good"], cw):
+        out = tmp_path / mesh.stem
+        case = tmp_path / f"{mesh.stem}.toml"
+        case.write_text(good_with(mesh, append=probe))
+        assert main(["run", str(case), "-o", str(out)]) == 0, capsys.readouterr().err
+        results.append(json.loads((out / "summary.json").read_text())["steps"][0]["probes"]["p"])
+    assert results[0] == pytest.approx(results[1], rel=1e-9, abs=1e-12)
 
 
 def test_missing_case_file(tmp_path, capsys):

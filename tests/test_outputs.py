@@ -147,3 +147,15 @@ def test_failed_step_keeps_earlier_results(tmp_path, capsys):
         g, point, _ = read_vtu(out / f"strip-{k:04d}.vtu")
         assert g.GetNumberOfPoints() > 0
     assert len(list(csv.DictReader((out / "history.csv").open()))) == 2
+
+
+def test_meshio_reads_the_vtu_too(result):
+    """The files follow the VTK XML format closely enough for meshio as well as VTK."""
+    import meshio
+
+    out, _ = result
+    g, point, cell = read_vtu(out / "strip-0002.vtu")
+    m = meshio.read(out / "strip-0002.vtu")
+    assert np.allclose(m.points, vtk_to_numpy(g.GetPoints().GetData()))
+    assert np.allclose(m.point_data["stress"], point["stress"])
+    assert sum(len(c.data) for c in m.cells) == g.GetNumberOfCells()

@@ -104,12 +104,12 @@ class ContinuumBlock:
                          sig[..., 1, 2], sig[..., 0, 2]], axis=-1)
 
     def log_strain_voigt(self):
-        """Logarithmic (Hencky) strain (n_el, n_qp, 6), engineering shears, of F F^T."""
+        """Logarithmic (Hencky) strain ln(V) (n_el, n_qp, 6), tensor components."""
         b = self.F @ np.swapaxes(self.F, -1, -2)
         w, v = np.linalg.eigh(b)
         h = np.einsum("...ik,...k,...jk->...ij", v, 0.5 * np.log(w), v)
-        return np.stack([h[..., 0, 0], h[..., 1, 1], h[..., 2, 2], 2 * h[..., 0, 1],
-                         2 * h[..., 1, 2], 2 * h[..., 0, 2]], axis=-1)
+        return np.stack([h[..., 0, 0], h[..., 1, 1], h[..., 2, 2], h[..., 0, 1],
+                         h[..., 1, 2], h[..., 0, 2]], axis=-1)
 
     def state_field(self, column):
         """A column of the material state reshaped to (n_el, n_qp), or None."""

@@ -113,7 +113,7 @@ class StaticAnalysis:
             e = a.strain(k, u)
             s = m.stress(k, e, T[k])
             a.add_internal_force(f_int, k, s)
-            eps.append(e)
+            eps.append(m.output_strain(k, e, T[k]))
             sig.append(s)
         self.timings["stress"] += time.perf_counter() - t0
         return u, eps, sig, f_int, info

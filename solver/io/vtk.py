@@ -1,9 +1,10 @@
-"""VTK XML unstructured grids (.vtu, raw appended binary) and .pvd collections.
+"""VTK XML unstructured grids (.vtu, inline base64 binary) and .pvd collections.
 
 The files are what ParaView and VTK's own vtkXMLUnstructuredGridReader read; the tests read
 them back with that reader.
 """
 
+import base64
 import os
 from xml.sax.saxutils import quoteattr
 
@@ -19,7 +20,7 @@ TENSOR_COMPONENTS = ("XX", "YY", "ZZ", "XY", "YZ", "XZ")
 
 
 def write_vtu(path, points, cells, point_data=None, cell_data=None):
-    """Write an unstructured grid.
+    """Write an unstructured grid (inline base64 binary: read by VTK, ParaView and meshio).
 
     points : (n, 2|3) float64 mm (2D points get z = 0)
     cells : list of (vtk_type, conn (m, k) int64)
@@ -34,10 +35,7 @@ def write_vtu(path, points, cells, point_data=None, cell_data=None):
     offsets = np.cumsum(sizes)
     types = np.concatenate([np.full(len(c), t, dtype=np.uint8) for t, c in cells])
 
-    blobs = []
-    offset = [0]
-
-    def array(name, data, extra=""):
+    def array(name, data):
         data = np.ascontiguousarray(data)
         if data.dtype not in _TYPES:
             data = data.astype(np.float64)
@@ -45,12 +43,10 @@ def write_vtu(path, points, cells, point_data=None, cell_data=None):
         attrs = f' Name={quoteattr(name)}' if name else ""
         if ncomp == 6:
             attrs += "".join(f' ComponentName{i}="{c}"' for i, c in enumerate(TENSOR_COMPONENTS))
-        head = (f'<DataArray type="{_TYPES[data.dtype]}"{attrs} NumberOfComponents="{ncomp}" '
-                f'format="appended" offset="{offset[0]}"{extra}/>')
         raw = data.tobytes()
-        blobs.append(np.uint64(len(raw)).tobytes() + raw)
-        offset[0] += 8 + len(raw)
-        return head
+        text = base64.b64encode(np.uint64(len(raw)).tobytes() + raw).decode("ascii")
+        return (f'<DataArray type="{_TYPES[data.dtype]}"{attrs} NumberOfComponents="{ncomp}" '
+                f'format="binary">{text}</DataArray>')
 
     parts = ['<?xml version="1.0"?>',
              '<VTKFile type="UnstructuredGrid" version="1.0" byte_order="LittleEndian" '
@@ -64,12 +60,9 @@ def write_vtu(path, points, cells, point_data=None, cell_data=None):
         parts.append(f"</{tag}>")
     parts += ["<Points>", array("", points), "</Points>", "<Cells>",
               array("connectivity", conn), array("offsets", offsets), array("types", types),
-              "</Cells>", "</Piece>", "</UnstructuredGrid>", '<AppendedData encoding="raw">']
-    with atomic_open(path, "wb") as fh:
-        fh.write(("\n".join(parts) + "\n_").encode())
-        for b in blobs:
-            fh.write(b)
-        fh.write(b"\n</AppendedData>\n</VTKFile>\n")
+              "</Cells>", "</Piece>", "</UnstructuredGrid>", "</VTKFile>", ""]
+    with atomic_open(path, "w") as fh:
+        fh.write("\n".join(parts))
 
 
 def write_pvd(path, entries):

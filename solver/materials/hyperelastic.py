@@ -173,6 +173,18 @@ class _Hyperelastic:
             lam = 2 * lam * mu / (lam + 2 * mu)
         return lam, mu
 
+    def stiffness(self, T, form, R=None):
+        from ..formulation import PLANE_STRESS
+        from .voigt import lame_stiffness, plane_stress
+
+        D = lame_stiffness(*self.small_strain_moduli(T))
+        return plane_stress(D) if form == PLANE_STRESS else D
+
+    def stress(self, eps, T, Tref, form, R=None):
+        """Small-strain stress of the linearised material (linear analyses)."""
+        D = self.stiffness(T, form)
+        return np.einsum("...ij,...j->...i", D, eps - self.thermal_strain(T, Tref))
+
     def thermal_strain(self, T, Tref, R=None):
         e = self.expansion.strain(T, Tref)[..., 0]
         out = np.zeros(np.shape(e) + (6,))

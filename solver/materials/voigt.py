@@ -9,9 +9,14 @@ def isotropic_stiffness(E, nu):
     """D (..., 6, 6) MPa of an isotropic material from arrays E (MPa) and nu."""
     E = np.asarray(E, dtype=float)
     nu = np.asarray(nu, dtype=float)
-    lam = E * nu / ((1 + nu) * (1 - 2 * nu))
-    mu = E / (2 * (1 + nu))
-    D = np.zeros(E.shape + (6, 6))
+    return lame_stiffness(E * nu / ((1 + nu) * (1 - 2 * nu)), E / (2 * (1 + nu)))
+
+
+def lame_stiffness(lam, mu):
+    """D (..., 6, 6) MPa from Lame constants (arrays)."""
+    lam = np.asarray(lam, dtype=float)
+    mu = np.asarray(mu, dtype=float)
+    D = np.zeros(np.broadcast_shapes(lam.shape, mu.shape) + (6, 6))
     D[..., :3, :3] = lam[..., None, None]
     for i in range(3):
         D[..., i, i] += 2 * mu
@@ -87,6 +92,13 @@ def von_mises(sig):
     return np.sqrt(0.5 * ((s[..., 0] - s[..., 1]) ** 2 + (s[..., 1] - s[..., 2]) ** 2
                           + (s[..., 2] - s[..., 0]) ** 2)
                    + 3.0 * (s[..., 3] ** 2 + s[..., 4] ** 2 + s[..., 5] ** 2))
+
+
+def engineering_to_tensor(eps):
+    """Strain Voigt vectors with engineering shears -> tensor components (shears halved)."""
+    out = np.array(eps, dtype=float, copy=True)
+    out[..., 3:] *= 0.5
+    return out
 
 
 def tensor(sig):
