@@ -43,13 +43,15 @@ class Assembler:
     mesh : solver.mesh.Mesh; form : formulation code; thickness : mm (plane models)
     """
 
-    def __init__(self, mesh, form, thickness=1.0, layout=None):
+    def __init__(self, mesh, form, thickness=1.0, layout=None, extra_conn=()):
+        """extra_conn : node connectivity arrays (n, k) of other element groups (beams,
+        interfaces, ties) whose couplings the sparsity pattern must hold."""
         t0 = time.perf_counter()
         self.mesh = mesh
         self.form = form
         self.thickness = float(thickness)
         self.layout = layout or DofLayout.uniform(mesh.n_nodes, mesh.dim)
-        eptr, enodes = _ragged(mesh.blocks)
+        eptr, enodes = _ragged([b.conn for b in mesh.blocks] + list(extra_conn))
         self.gptr, self.gidx = graph.node_graph(mesh.n_nodes, eptr, enodes)
         self.indptr, self.indices, self.goff = graph.dof_pattern(
             self.gptr, self.gidx, self.layout.dof0, self.layout.ndn)
@@ -123,6 +125,21 @@ class Assembler:
         small_strain.internal_force(g.dNdX, g.N, g.dV, g.xq, sig, self.form, g.block.conn,
                                     self.layout.dof0, g.order, g.cptr, config.COLOUR_BLOCK, f)
 
+    def element_map(self, conn):
+        """Node-graph positions (n_el, k*k) for a group's connectivity (in the pattern)."""
+        return graph.element_map(np.ascontiguousarray(conn, dtype=np.int64), self.gptr, self.gidx)
+
+    def scatter_matrices(self, Ke, conn, m, emap, data):
+        """Add element matrices Ke (n_el, k*m, k*m) of a group into CSR data; each node uses
+        its first m dofs (m = dim, or dim + rotations for structural nodes)."""
+        graph.scatter_matrices(np.ascontiguousarray(Ke), np.ascontiguousarray(conn, dtype=np.int64),
+                               m, emap, self.indptr, self.goff, self.layout.dof0, data)
+
+    def scatter_vectors(self, fe, conn, m, f):
+        """Add element vectors fe (n_el, k*m) of a group into the global vector f."""
+        dofs = (self.layout.dof0[conn][:, :, None] + np.arange(m)).reshape(len(conn), -1)
+        np.add.at(f, dofs.ravel(), np.asarray(fe).ravel())
+
     def strain(self, k, u):
         """Small strain (n_el, n_qp, 6) of block ``k`` from the dof vector ``u``."""
         g = self.geometry[k]
@@ -130,10 +147,11 @@ class Assembler:
                                    self.layout.dof0)
 
 
-def _ragged(blocks):
-    """Concatenate element connectivities of all blocks into (eptr, enodes)."""
-    sizes = np.concatenate([np.full(b.n_el, b.conn.shape[1], dtype=np.int64) for b in blocks])
+def _ragged(conns):
+    """Concatenate connectivity arrays (n, k) into a ragged (eptr, enodes)."""
+    conns = [np.asarray(c, dtype=np.int64) for c in conns if len(c)]
+    sizes = np.concatenate([np.full(len(c), c.shape[1], dtype=np.int64) for c in conns])
     eptr = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=eptr[1:])
-    enodes = np.concatenate([b.conn.ravel() for b in blocks]).astype(np.int64)
+    enodes = np.concatenate([c.ravel() for c in conns])
     return eptr, enodes

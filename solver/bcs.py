@@ -56,6 +56,9 @@ def constraints(fixes, mesh, layout, case_path):
         nodes = target_nodes(f.target, mesh, case_path)
         dofs, values = [], []
         for comp, v in f.components.items():
+            if comp >= layout.dim and np.any(layout.ndn[nodes] <= comp):
+                raise InputError(f"{case_path}: {f.target.where}: rotations can only be fixed "
+                                 "at nodes that carry them (beam nodes)")
             d = layout.dofs(nodes, comp)
             dofs.append(d)
             values.append(np.full(len(d), v))
@@ -89,10 +92,13 @@ def load_vector(loads, mesh, layout, form, thickness, case_path):
     for load in loads:
         t = load.target
         where = f"{case_path}: {t.where}"
-        if load.kind == "force" and t.kind == "point":
+        if load.kind in ("force", "moment") and t.kind == "point":
             node = node_at(mesh, t.point, where + ".point")
+            first = 0 if load.kind == "force" else layout.dim
+            if first + len(load.value) > layout.ndn[node]:
+                raise InputError(f"{where}: a moment needs a node with rotations (a beam node)")
             for c, v in enumerate(load.value):
-                f[layout.dof0[node] + c] += v
+                f[layout.dof0[node] + first + c] += v
             continue
         boundary = mesh.boundaries[t.name]
         if not boundary.facets or boundary.dim != mesh.dim - 1:

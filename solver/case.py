@@ -19,6 +19,8 @@ from .formulation import AXISYMMETRIC, CODES, THREE_D
 FIELDS = ("displacement", "stress", "temperature", "von-mises", "strain")
 LINEAR_SOLVERS = ("auto", "direct", "iterative", "pardiso", "superlu", "amg", "pmg")
 ELEMENT_FORMULATIONS = ("standard", "mean-dilatation")
+#: top-level [[tables]] that create element groups (validated by their builders)
+GROUP_TABLES = ("beams",)
 
 
 # ----------------------------------------------------------------------------- records
@@ -94,7 +96,8 @@ class Fix:
 
 @dataclass(frozen=True)
 class Load:
-    """A load: pressure (MPa, positive into the body), traction (MPa vector) or force (N)."""
+    """A load: pressure (MPa, positive into the body), traction (MPa vector), force (N) or
+    moment (N mm: a number about z in 2D, a vector in 3D) at a node with rotations."""
 
     target: Target
     kind: str
@@ -254,7 +257,12 @@ def parse_case(raw, path):
     """Validate a case table already read from TOML (``path`` is used in messages)."""
     r = _Reader(path)
     r.keys(raw, {"mesh", "materials", "orientations", "reference_temperature", "steps",
-                 "probes", "solver", "output", "elements", "title", "description"}, "")
+                 "probes", "solver", "output", "elements", "title", "description",
+                 *GROUP_TABLES}, "")
+    for key in GROUP_TABLES:
+        if key in raw and (not isinstance(raw[key], list)
+                           or not all(isinstance(t, dict) for t in raw[key])):
+            r.fail(key, f"expected [[{key}]] tables")
     if "mesh" not in raw:
         r.fail("mesh", "missing table [mesh] (file = \"model.msh\" or family = \"...\")")
     mesh = _parse_mesh(r, raw["mesh"], path)
@@ -461,7 +469,8 @@ def _target(r, t, where, dim):
 
 def _parse_fix(r, f, where, mesh):
     comps = ("ux", "uy", "uz")[:mesh.dim]
-    r.keys(f, {"boundary", "region", "point", "u", *comps}, where)
+    rotations = ("rz",) if mesh.dim == 2 else ("rx", "ry", "rz")
+    r.keys(f, {"boundary", "region", "point", "u", *comps, *rotations}, where)
     target = _target(r, f, where, mesh.dim)
     values = {}
     if "u" in f:
@@ -470,18 +479,28 @@ def _parse_fix(r, f, where, mesh):
     for c, key in enumerate(comps):
         if key in f:
             values[c] = r.number(f, key, where)
+    for c, key in enumerate(rotations):  # rotation dofs follow the displacements (radians)
+        if key in f:
+            values[mesh.dim + c] = r.number(f, key, where)
     if not values:
         r.fail(where, f"no component given: use {', '.join(comps)} or u (all components), mm")
     return Fix(target, values)
 
 
 def _parse_load(r, f, where, mesh):
-    r.keys(f, {"boundary", "region", "point", "pressure", "traction", "force"}, where)
+    r.keys(f, {"boundary", "region", "point", "pressure", "traction", "force", "moment"}, where)
     target = _target(r, f, where, mesh.dim)
-    kinds = [k for k in ("pressure", "traction", "force") if k in f]
+    kinds = [k for k in ("pressure", "traction", "force", "moment") if k in f]
     if len(kinds) != 1:
-        r.fail(where, "give exactly one of pressure (MPa), traction (MPa vector) or force (N vector)")
+        r.fail(where, "give exactly one of pressure (MPa), traction (MPa vector), force (N "
+               "vector) or moment (N mm)")
     kind = kinds[0]
+    if kind == "moment":
+        if target.kind != "point":
+            r.fail(where, "a moment acts at a point (a node with rotations: a beam node)")
+        value = (r.number(f, "moment", where),) if mesh.dim == 2 else \
+            r.vector(f["moment"], f"{where}.moment", 3)
+        return Load(target, kind, value)
     if kind == "pressure":
         if target.kind != "boundary":
             r.fail(where, "a pressure acts on a boundary")

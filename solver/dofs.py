@@ -23,6 +23,17 @@ class DofLayout:
         ndn = np.full(n_nodes, dim, dtype=np.int64)
         return cls(np.arange(n_nodes, dtype=np.int64) * dim, ndn, dim)
 
+    @classmethod
+    def with_extra(cls, n_nodes, dim, extra):
+        """Every node carries dim displacements; nodes listed in ``extra`` (dict node ->
+        number of additional dofs, e.g. rotations) carry more, numbered after them."""
+        ndn = np.full(n_nodes, dim, dtype=np.int64)
+        for node, k in extra.items():
+            ndn[node] = max(ndn[node], dim + k)
+        dof0 = np.zeros(n_nodes, dtype=np.int64)
+        np.cumsum(ndn[:-1], out=dof0[1:])
+        return cls(dof0, ndn, dim)
+
     @property
     def n_dof(self):
         return int(self.dof0[-1] + self.ndn[-1])
@@ -35,3 +46,10 @@ class DofLayout:
         """Nodal displacement array (n_nodes, dim) from the dof vector ``u``."""
         idx = self.dof0[:, None] + np.arange(self.dim)[None, :]
         return u[idx]
+
+    def free_extra_dofs(self):
+        """Dofs beyond the displacements (rotations), as an array."""
+        extra = self.ndn - self.dim
+        nodes = np.flatnonzero(extra > 0)
+        return np.concatenate([self.dof0[n] + self.dim + np.arange(extra[n]) for n in nodes]) \
+            if len(nodes) else np.zeros(0, dtype=np.int64)

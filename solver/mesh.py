@@ -106,21 +106,23 @@ class Mesh:
         return (f"element {block.ids[local] + 1} ({name} in region "
                 f"'{self.regions[block.region]}', centroid ({where}))")
 
-    def components(self):
-        """Connected bodies: list of sorted region-id arrays and a node -> body label array.
+    def components(self, extra_conn=()):
+        """Node -> connected-body label array (n_nodes,).
 
-        Two elements belong to one body when they share a node.
+        Two elements belong to one body when they share a node; ``extra_conn`` adds other
+        connections (beams, interface elements).
         """
-        key = "components"
+        key = ("components", len(extra_conn))
         if key not in self._cache:
             from scipy.sparse import coo_matrix
             from scipy.sparse.csgraph import connected_components
 
             rows, cols = [], []
-            for b in self.blocks:
-                first = np.repeat(b.conn[:, :1], b.conn.shape[1], axis=1)
+            for conn in [b.conn for b in self.blocks] + list(extra_conn):
+                conn = np.asarray(conn)
+                first = np.repeat(conn[:, :1], conn.shape[1], axis=1)
                 rows.append(first.ravel())
-                cols.append(b.conn.ravel())
+                cols.append(conn.ravel())
             r = np.concatenate(rows)
             c = np.concatenate(cols)
             n = self.n_nodes

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .assembly import Assembler
+from .dofs import DofLayout
 from .errors import InputError
 from .formulation import AXISYMMETRIC, PLANE_STRESS, THREE_D
 from .materials import voigt
@@ -46,8 +47,16 @@ class Model:
         self.block_materials = [BlockMaterial(self.materials[mesh.regions[b.region]],
                                               case.orientations.get(mesh.regions[b.region]))
                                 for b in mesh.blocks]
-        self.assembler = Assembler(mesh, self.form, self.thickness)
+        from .analysis.groups import build_groups, connectivity, merge_extra_dofs
+
+        self.groups = build_groups(case, mesh)
+        extra = merge_extra_dofs(self.groups)
+        layout = DofLayout.with_extra(mesh.n_nodes, mesh.dim, extra) if extra else None
+        self.group_conn = connectivity(self.groups)
+        self.assembler = Assembler(mesh, self.form, self.thickness, layout, self.group_conn)
         self.layout = self.assembler.layout
+        for g in self.groups:
+            g.attach(self)
         self.view = RegionView.build(mesh)
         first = case.steps[0].temperature_start
         ref = case.reference_temperature or first
@@ -112,6 +121,21 @@ class Model:
             out.append(field.evaluate(xq, self.mesh.regions, rid, names))
         return out
 
+    def temperature_at(self, field, x, region=None):
+        """Temperature (n,) at points x (n, dim) of a region name (None: outside every
+        region; a per-region table then needs a 'default')."""
+        names = self.case.coordinate_names()
+        regions = list(self.mesh.regions)
+        if region is None:
+            if field.regions is not None and "default" not in field.regions:
+                raise InputError(f"{self.case.path}: a per-region temperature table needs a "
+                                 "'default' for beams and other parts outside the regions")
+            regions = regions + ["default"]
+            rid = np.full(len(x), len(regions) - 1)
+        else:
+            rid = np.full(len(x), regions.index(region))
+        return field.evaluate(np.asarray(x, dtype=float), regions, rid, names)
+
     def temperature_at_points(self, field):
         """Temperature at the output points (one copy of interface nodes per region)."""
         names = self.case.coordinate_names()
@@ -121,7 +145,7 @@ class Model:
     # ------------------------------------------------------------------ supports
     def check_held(self, fixed_dofs):
         """Raise InputError when a connected body can move as a rigid body."""
-        labels = self.mesh.components()
+        labels = self.mesh.components(self.group_conn)
         pts = self.mesh.points
         modes, names = _rigid_modes(pts, self.form)
         fixed_nodes = np.searchsorted(self.layout.dof0, fixed_dofs, side="right") - 1
@@ -162,6 +186,7 @@ class Model:
 
 def _rigid_modes(points, form):
     """Rigid-body motions of the formulation: a function (nodes, components) -> rows, names."""
+    # comps >= dim are rotation dofs (beam nodes): a rigid rotation turns them by the angle
     if form == AXISYMMETRIC:
         def modes(nodes, comps):
             return (comps == 1).astype(float)[:, None]
@@ -176,6 +201,8 @@ def _rigid_modes(points, form):
             R[:, 3] = np.where(comps == 1, -x[:, 2], np.where(comps == 2, x[:, 1], 0.0))
             R[:, 4] = np.where(comps == 0, x[:, 2], np.where(comps == 2, -x[:, 0], 0.0))
             R[:, 5] = np.where(comps == 0, -x[:, 1], np.where(comps == 1, x[:, 0], 0.0))
+            for k in range(3):
+                R[comps == 3 + k, 3 + k] = 1.0
             return R
         return modes, ["translate in x", "translate in y", "translate in z", "rotate about x",
                        "rotate about y", "rotate about z"]
@@ -185,6 +212,6 @@ def _rigid_modes(points, form):
         R = np.zeros((len(nodes), 3))
         R[comps == 0, 0] = 1.0
         R[comps == 1, 1] = 1.0
-        R[:, 2] = np.where(comps == 0, -x[:, 1], x[:, 0])
+        R[:, 2] = np.where(comps == 0, -x[:, 1], np.where(comps == 1, x[:, 0], 1.0))
         return R
     return modes, ["translate in x", "translate in y", "rotate in plane"]

@@ -40,7 +40,12 @@ def make_analysis(model, writer, progress):
     """The analysis procedure a case needs: nonlinear (finite strain, Newton) or linear."""
     nonlinear = model.case.solver.nonlinear
     if nonlinear == "auto":
-        nonlinear = any(m.nonlinear for m in model.materials.values())
+        nonlinear = any(m.nonlinear for m in model.materials.values()) or bool(model.groups)
+    elif not nonlinear and model.groups:
+        from .errors import InputError
+
+        raise InputError(f"{model.case.path}: solver.nonlinear: beams, interfaces and platens "
+                         "need the nonlinear analysis (remove nonlinear = false)")
     if nonlinear:
         from .analysis.nonlinear import NonlinearAnalysis
         from .errors import InputError

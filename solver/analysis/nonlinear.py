@@ -19,6 +19,7 @@ from ..solvers.newton import NewtonSettings, newton
 from ..solvers.pmg import corner_interpolation
 from ..solvers.stepping import IncrementController
 from .continuum import ContinuumBlock, choose_formulation
+from .groups import Context
 from .static import _reaction, probe_values
 
 log = logging.getLogger(__name__)
@@ -51,22 +52,40 @@ class NonlinearAnalysis:
             log.info("block %d: %s", blk.k, blk.describe())
 
     # ------------------------------------------------------------------ system
-    def _system(self, T, dt, f_ext):
+    def _system(self, T, ctx, f_ext):
         a = self.model.assembler
+        groups = self.model.groups
 
         def system(u, want_tangent):
             t0 = time.perf_counter()
             f = np.zeros(a.n_dof)
             fabs = np.zeros(a.n_dof)
             data = a.shared_matrix_data() if want_tangent else None
+            reason = ""
             for blk, Tb in zip(self.blocks, T):
-                status = blk.evaluate(u, Tb, dt, want_tangent, f, fabs, data)
+                status = blk.evaluate(u, Tb, ctx.dt, want_tangent, f, fabs, data)
                 if status:
-                    self.timings["assembly"] += time.perf_counter() - t0
-                    return None, None, None, _REASONS[status] + f" ({blk.describe()})"
+                    reason = _REASONS[status] + f" ({blk.describe()})"
+                    break
+            for g in groups if not reason else ():
+                reason = g.evaluate(u, ctx, want_tangent, f, fabs, data)
+                if reason:
+                    reason = f"{g.name}: {reason}"
+                    break
             self.timings["assembly"] += time.perf_counter() - t0
+            if reason:
+                return None, None, None, reason
             return f - f_ext, fabs + np.abs(f_ext), data, ""
         return system
+
+    def _context(self, si, step, t_total, t0, t1):
+        m = self.model
+        lam = t1 / step.duration
+
+        def temperature(x, region=None):
+            return ((1 - lam) * m.temperature_at(step.temperature_start, x, region)
+                    + lam * m.temperature_at(step.temperature_end, x, region))
+        return Context(si, lam, t_total + t1, t1 - t0, temperature)
 
     def _solve(self, data, rhs, fixed, values):
         try:
@@ -96,6 +115,8 @@ class NonlinearAnalysis:
             P0 = m.temperature_at_points(step.temperature_start)
             P1 = m.temperature_at_points(step.temperature_end)
             u_start = u[fixed].copy()
+            for g in m.groups:
+                g.begin_step(si, step)
             d = step.duration
             ctrl = IncrementController(d, d / step.increments, d * step.min_increment,
                                        d * step.max_increment)
@@ -110,8 +131,9 @@ class NonlinearAnalysis:
                 T = [(1 - lam) * a + lam * b for a, b in zip(T0, T1)]
                 f_ext = f_prev + lam * (f_end - f_prev)
                 target = u_start + lam * (values - u_start)
+                ctx = self._context(si, step, t_total, t0, t1)
                 try:
-                    res = newton(self._system(T, t1 - t0, f_ext), u, fixed, target, self._solve,
+                    res = newton(self._system(T, ctx, f_ext), u, fixed, target, self._solve,
                                  self.settings)
                 except _SingularTangent as exc:
                     res = None
@@ -121,6 +143,8 @@ class NonlinearAnalysis:
                     R = res.reaction
                     for blk in self.blocks:
                         blk.commit()
+                    for g in m.groups:
+                        g.commit()
                     ctrl.converged(t1, res.iterations)
                     n_inc += 1
                     record_iterations.append(res.iterations)
@@ -150,6 +174,8 @@ class NonlinearAnalysis:
                       "seconds": time.perf_counter() - t_step,
                       "elements": {m.mesh.regions[b.block.region]: b.formulation
                                    for b in self.blocks}}
+            for g in m.groups:
+                record.setdefault("groups", {})[g.name] = g.results()
             self.writer.step_done(record)
             self.progress.end_step()
             t_total += d
@@ -167,6 +193,7 @@ class NonlinearAnalysis:
                         [b.cauchy_voigt() for b in self.blocks],
                         res.iterations, res.residuals[-1] if res.residuals else 0.0,
                         getattr(self, "_last_solver", None), extra=extra)
+        inc.groups = [g.vtk(u) for g in self.model.groups]
         due = last or (n_inc % max(1, self.model.case.output.every) == 0)
         self.writer.increment(inc, write_vtk=due)
         self.timings["output"] += time.perf_counter() - t

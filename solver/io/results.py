@@ -45,6 +45,7 @@ class Increment:
     residual: float = 0.0
     solver: dict = None
     extra: dict = None    # name -> list per block of (n_el, n_qp) quadrature values
+    groups: list = None   # per group: (mesh nodes, [(vtk_type, conn)], cell data) or None
 
 
 class ResultWriter:
@@ -93,14 +94,19 @@ class ResultWriter:
         if self.write_vtk and write_vtk:
             fields = self.nodal_fields(inc)
             name = f"{self.stem}-{len(self.pvd_entries):04d}.vtu"
-            self._write_vtu(os.path.join(self.outdir, name), fields)
+            self._write_vtu(os.path.join(self.outdir, name), fields, inc)
             self.pvd_entries.append((inc.time, name))
             write_pvd(os.path.join(self.outdir, f"{self.stem}.pvd"), self.pvd_entries)
             if name not in self.files:
                 self.files.append(name)
         return fields
 
-    def _write_vtu(self, path, fields):
+    def _write_vtu(self, path, fields, inc):
+        """Continuum cells per region, then group cells (beams ...) on their own points.
+
+        Group points carry the displacement and temperature; tensor fields are zero there
+        and their own results are cell data (zero on continuum cells).
+        """
         m = self.model
         view = m.view
         cells, region, element = [], [], []
@@ -110,9 +116,46 @@ class ResultWriter:
             region.append(np.full(b.n_el, b.region, dtype=np.int32))
             element.append(b.ids + 1)
         pts = m.mesh.points[view.nodes]
-        write_vtu(path, pts, cells, point_data=fields,
-                  cell_data={"region": np.concatenate(region),
-                             "element_id": np.concatenate(element).astype(np.int64)})
+        cell_data = {"region": np.concatenate(region),
+                     "element_id": np.concatenate(element).astype(np.int64)}
+        n_cont = len(cell_data["region"])
+        groups = [g for g in (inc.groups or []) if g is not None]
+        if groups:
+            fields = dict(fields)
+            extra_pts, group_cd = [], {}
+            n_pts = len(pts)
+            n_cells = n_cont
+            for nodes, gcells, cd in groups:
+                disp = m.layout.displacement(inc.u)[nodes]
+                if disp.shape[1] == 2:
+                    disp = np.column_stack([disp, np.zeros(len(disp))])
+                extra_pts.append((nodes, disp))
+                for vtk_type, conn in gcells:
+                    cells.append((vtk_type, conn + n_pts))
+                    n_here = len(conn)
+                    for name, values in cd.items():
+                        arr = group_cd.setdefault(name, [])
+                        arr.append((n_cells, np.asarray(values, dtype=float).reshape(n_here, -1)))
+                    n_cells += n_here
+                n_pts += len(nodes)
+            all_nodes = np.concatenate([n for n, _ in extra_pts])
+            pts = np.vstack([pts, m.mesh.points[all_nodes]])
+            for name, values in list(fields.items()):
+                pad = np.zeros((len(all_nodes),) + values.shape[1:])
+                if name == "displacement":
+                    pad = np.vstack([d for _, d in extra_pts])
+                fields[name] = np.concatenate([values, pad])
+            cell_data["region"] = np.concatenate([cell_data["region"],
+                                                  np.full(n_cells - n_cont, -1, dtype=np.int32)])
+            cell_data["element_id"] = np.concatenate([cell_data["element_id"],
+                                                      np.zeros(n_cells - n_cont, dtype=np.int64)])
+            for name, parts in group_cd.items():
+                k = parts[0][1].shape[1]
+                full = np.zeros((n_cells, k))
+                for start, vals in parts:
+                    full[start:start + len(vals)] = vals
+                cell_data[name] = full[:, 0] if k == 1 else full
+        write_vtu(path, pts, cells, point_data=fields, cell_data=cell_data)
 
     def _write_history(self):
         buf = io.StringIO()

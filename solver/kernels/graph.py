@@ -189,3 +189,19 @@ def colour_chunks(conn, n_nodes, chunk):
         order[fill[i]] = c
         fill[i] += 1
     return order, cptr
+
+
+@njit(**JIT)
+def scatter_matrices(Ke, conn, m, emap, indptr, goff, dof0, data):
+    """data += element matrices Ke (n_el, k*m, k*m); node a of an element uses dofs
+    dof0[a] .. dof0[a] + m - 1 (sequential: groups are small)."""
+    n_el, k = conn.shape
+    for e in range(n_el):
+        for a in range(k):
+            na = conn[e, a]
+            for i in range(m):
+                row = indptr[dof0[na] + i]
+                for b in range(k):
+                    base = row + goff[emap[e, a * k + b]]
+                    for j in range(m):
+                        data[base + j] += Ke[e, a * m + i, b * m + j]

@@ -1,0 +1,101 @@
+"""Element groups beyond the continuum blocks: beams, interfaces, platens, ties.
+
+A group adds forces and tangent terms to the nonlinear system. The analysis calls, in order:
+``connectivity`` and ``extra_dofs`` (before the sparsity pattern exists), ``attach`` (once
+the assembler exists), then per step ``begin_step``, per Newton iteration ``evaluate``, per
+converged increment ``commit``, and at the end of a step ``results`` (for summary.json) and
+``vtk`` (cells for the .vtu files).
+
+Groups are created from top-level case-file tables by the builders in ``GROUP_KEYS``: the key
+(e.g. ``beams`` for ``[[beams]]``) maps to a function ``build(case, mesh, tables) -> list``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Context:
+    """What a group needs to know about the current increment.
+
+    step : index; fraction : of the step at the end of the increment; time : s (absolute);
+    dt : s; temperature(x, region) -> deg C at points x (n, dim) of a region name
+    """
+
+    step: int
+    fraction: float
+    time: float
+    dt: float
+    temperature: object
+
+
+class Group:
+    """Base class with do-nothing defaults; subclasses override what they need."""
+
+    name = "group"
+
+    def connectivity(self):
+        """Node connectivity arrays (n, k) that the sparsity pattern must hold."""
+        return []
+
+    def extra_dofs(self):
+        """node -> number of dofs beyond the displacements (rotations)."""
+        return {}
+
+    def attach(self, model):
+        """Called once the dof layout and assembler exist."""
+
+    def begin_step(self, step_index, step):
+        """Called before the first increment of every step."""
+
+    def evaluate(self, u, ctx, want_tangent, f, fabs, data):
+        """Add internal forces (into f, magnitudes into fabs) and the tangent (into CSR data
+        when want_tangent). Returns "" or the reason the state is unacceptable."""
+        return ""
+
+    def commit(self):
+        """Accept the last evaluated state."""
+
+    def results(self):
+        """Step results for summary.json (a JSON-able dict)."""
+        return {}
+
+    def vtk(self, u):
+        """Extra output cells: (mesh node ids (n,), [(vtk_type, conn into them)], cell data
+        dict) or None."""
+        return None
+
+
+def _builders():
+    from ..structural import build_beam_groups
+
+    return {"beams": build_beam_groups}
+
+
+#: case-file keys that create groups
+GROUP_KEYS = ("beams",)
+
+
+def build_groups(case, mesh):
+    """All groups the case asks for."""
+    groups = []
+    builders = None
+    for key in GROUP_KEYS:
+        tables = case.raw.get(key)
+        if tables:
+            builders = builders or _builders()
+            groups += builders[key](case, mesh, tables)
+    return groups
+
+
+def merge_extra_dofs(groups):
+    extra = {}
+    for g in groups:
+        for node, k in g.extra_dofs().items():
+            extra[int(node)] = max(extra.get(int(node), 0), k)
+    return extra
+
+
+def connectivity(groups):
+    return [np.asarray(c, dtype=np.int64) for g in groups for c in g.connectivity()]
