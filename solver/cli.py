@@ -17,6 +17,7 @@ examples:
   pkgfem mesh layered-strip --set length=20 --dim 3 -o strip.msh
   pkgfem materials                             list the material library
   pkgfem materials fr4                         show one material with its sources
+  pkgfem calibrate --point 175,22,15 --check 150,1   compression-set kinetics from ASTM D395
 
 Open results/<case>.pvd in ParaView. Units: mm, N, MPa, s, deg C.
 exit codes: 0 ok, 2 invalid input, 3 a step did not converge, 1 other errors
@@ -51,6 +52,22 @@ def _parser():
     d = sub.add_parser("demo", help="run the built-in default case",
                        description="Cool a resilient-pad package cross-section from 150 C to 25 C.")
     d.add_argument("-o", "--outdir", default="demo-output", help="output directory")
+
+    c = sub.add_parser("calibrate", help="fit compression-set kinetics to ASTM D395 results",
+                       description="Fit the two-network compression-set kinetics (k_ref, T_ref, "
+                                   "activation temperature) to ASTM D395 method B results and "
+                                   "print the material parameters.")
+    c.add_argument("--point", action="append", required=True, metavar="T,HOURS,PERCENT",
+                   help="a result: temperature (C), hold (h), compression set (%%); repeatable")
+    c.add_argument("--compression", type=float, default=25.0, help="test deflection, %% "
+                                                                   "(method B: 25)")
+    c.add_argument("--activation-energy", type=float, metavar="KJ_PER_MOL",
+                   help="fix Ea instead of fitting it (needed with one temperature; default "
+                        "63 kJ/mol)")
+    c.add_argument("--reference-temperature", type=float, metavar="C",
+                   help="T_ref of k_ref (default: the highest test temperature)")
+    c.add_argument("--check", action="append", default=[], metavar="T,HOURS",
+                   help="also print the predicted compression set of a hold, e.g. 150,1")
 
     mt = sub.add_parser("materials", help="list the material library",
                         description="List the material library, or show one material.")
@@ -154,6 +171,39 @@ def _demo(args):
     return run_demo(args.outdir, verbose=args.verbose)
 
 
+def _calibrate(args):
+    from .errors import InputError
+    from .materials.calibration import SetPoint, calibrate, predicted_set
+
+    points = []
+    for text in args.point:
+        try:
+            T, hours, pct = (float(v) for v in text.split(","))
+        except ValueError:
+            raise InputError(f"--point {text}: expected T,HOURS,PERCENT (e.g. 175,22,15)") from None
+        points.append(SetPoint(T, hours, pct))
+    Q = args.activation_energy * 1000.0 / 8.314462618 if args.activation_energy else None
+    comp = args.compression / 100.0
+    p = calibrate(points, comp, T_ref=args.reference_temperature, activation_temperature=Q)
+    print("# two-network compression-set kinetics (paste into a material file)")
+    print('model = "two-network"')
+    print(f"k_ref = {p['k_ref']:.6g}                  # 1/s at T_ref")
+    print(f"T_ref = {p['T_ref']:.6g}                  # deg C")
+    print(f"activation_temperature = {p['activation_temperature']:.6g}   # K (Ea / R = "
+          f"{p['activation_temperature'] * 8.314462618 / 1000:.4g} kJ/mol)")
+    print(f"q_max = {p['q_max']:g}")
+    for pt in points:
+        print(f"# check: {pt.temperature:g} C, {pt.hours:g} h: measured {pt.percent:g} %, "
+              f"model {predicted_set(p, pt.temperature, pt.hours, comp):.3g} %")
+    for text in args.check:
+        try:
+            T, hours = (float(v) for v in text.split(","))
+        except ValueError:
+            raise InputError(f"--check {text}: expected T,HOURS (e.g. 150,1)") from None
+        print(f"# predicted: {T:g} C, {hours:g} h: {predicted_set(p, T, hours, comp):.3g} % set")
+    return 0
+
+
 def _materials(args):
     from .materials import library
 
@@ -173,4 +223,5 @@ def _materials(args):
     return 0
 
 
-_COMMANDS = {"run": _run, "mesh": _mesh, "demo": _demo, "materials": _materials}
+_COMMANDS = {"run": _run, "mesh": _mesh, "demo": _demo, "materials": _materials,
+             "calibrate": _calibrate}

@@ -49,16 +49,24 @@ def _raw(name):
     return table
 
 
+def _isotropic_E_nu(mat):
+    """E, nu over T_GRID; hyperelastic models through their small-strain moduli."""
+    if hasattr(mat, "E"):
+        return mat.E(T_GRID), mat.nu(T_GRID)
+    lam, mu = mat.small_strain_moduli(T_GRID)
+    return mu * (3 * lam + 2 * mu) / (lam + mu), lam / (2 * (lam + mu))
+
+
 def _moduli(mat):
     """Young's and shear moduli (MPa) of a material over T_GRID, as one flat array."""
     if mat.isotropic:
-        return mat.E(T_GRID)
+        return _isotropic_E_nu(mat)[0]
     return np.concatenate([mat.constants[k](T_GRID) for k in mat.CONSTANTS if k[0] in "EG"])
 
 
 def _poissons(mat):
     if mat.isotropic:
-        return mat.nu(T_GRID)
+        return _isotropic_E_nu(mat)[1]
     return np.concatenate([mat.constants[k](T_GRID) for k in ("nu12", "nu13", "nu23")])
 
 
