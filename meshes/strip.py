@@ -67,7 +67,7 @@ def build(p, dim, order, size):
     occ.fragment(layers[:1], layers[1:]) if len(layers) > 1 else None
     occ.synchronize()
     H = y
-    eps = 1e-7 * max(p.length, H)
+    eps = max(1e-6, 1e-6 * max(p.length, H))  # OCC pads bounding boxes by ~1e-7
 
     def in_box(d, x0, y0, z0, x1, y1, z1):
         return [t for _, t in gmsh.model.getEntitiesInBoundingBox(

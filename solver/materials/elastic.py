@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..formulation import PLANE_STRESS
 from . import voigt
 from .properties import Property
-from .tensor import VOIGT_OF, add_geometric, push_forward_voigt_tangent
+from .tensor import CHUNK, VOIGT_OF, add_geometric, matmul3, matmul3_t, push_forward_voigt_tangent
 
 # Finite strain: the linear materials become St. Venant-Kirchhoff, S = D (E - eps_th) with the
 # Green-Lagrange strain E. Rotation invariant, and the linear material at small strain.
@@ -33,26 +33,38 @@ def saint_venant_kirchhoff(F, D, eth, tau, a):
 
     F : (n, 3, 3); D : (n, 6, 6) MPa (engineering-strain Voigt); eth : (n, 6) thermal strain
     """
-    for p in prange(F.shape[0]):
-        Fp = F[p]
-        C = Fp.T @ Fp
+    n = F.shape[0]
+    for c in prange((n + CHUNK - 1) // CHUNK):
+        C = np.empty((3, 3))
         E = np.empty(6)
-        E[0] = 0.5 * (C[0, 0] - 1.0)
-        E[1] = 0.5 * (C[1, 1] - 1.0)
-        E[2] = 0.5 * (C[2, 2] - 1.0)
-        E[3] = C[0, 1]
-        E[4] = C[1, 2]
-        E[5] = C[0, 2]
-        S6 = D[p] @ (E - eth[p])
         S = np.empty((3, 3))
-        for i in range(3):
-            for j in range(3):
-                S[i, j] = S6[VOIGT_OF[i, j]]
-        tp = Fp @ S @ Fp.T
-        tau[p] = tp
-        a[p] = 0.0
-        push_forward_voigt_tangent(Fp, D[p], a[p])
-        add_geometric(tp, a[p])
+        FS = np.empty((3, 3))
+        T1 = np.empty((3, 3, 3, 3))
+        T2 = np.empty((3, 3, 3, 3))
+        for p in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            Fp = F[p]
+            for i in range(3):
+                for j in range(3):
+                    C[i, j] = Fp[0, i] * Fp[0, j] + Fp[1, i] * Fp[1, j] + Fp[2, i] * Fp[2, j]
+            E[0] = 0.5 * (C[0, 0] - 1.0) - eth[p, 0]
+            E[1] = 0.5 * (C[1, 1] - 1.0) - eth[p, 1]
+            E[2] = 0.5 * (C[2, 2] - 1.0) - eth[p, 2]
+            E[3] = C[0, 1] - eth[p, 3]
+            E[4] = C[1, 2] - eth[p, 4]
+            E[5] = C[0, 2] - eth[p, 5]
+            Dp = D[p]
+            for i in range(3):
+                for j in range(3):
+                    r = VOIGT_OF[i, j]
+                    S[i, j] = (Dp[r, 0] * E[0] + Dp[r, 1] * E[1] + Dp[r, 2] * E[2]
+                               + Dp[r, 3] * E[3] + Dp[r, 4] * E[4] + Dp[r, 5] * E[5])
+            matmul3(Fp, S, FS)
+            tp = tau[p]
+            matmul3_t(FS, Fp, tp)
+            ap = a[p]
+            ap[:, :] = 0.0
+            push_forward_voigt_tangent(Fp, Dp, ap, T1, T2)
+            add_geometric(tp, ap)
 
 
 class _FiniteStrainSVK:

@@ -24,7 +24,8 @@ from numba import njit, prange
 from ..config import JIT, JIT_PARALLEL
 from ..errors import InputError
 from .elastic import METADATA, ThermalExpansion, _check_keys, _require
-from .tensor import add_geometric, add_isochoric_projection_terms, add_volumetric, det3
+from .tensor import (CHUNK, add_geometric, add_isochoric_projection_terms, add_volumetric,
+                     det3, inv3, matmul3, matmul3_t)
 
 ZERO_CELSIUS = 273.15
 
@@ -32,48 +33,50 @@ ZERO_CELSIUS = 273.15
 @njit(**JIT)
 def _isochoric_b(F, bbar):
     J = det3(F)
+    matmul3_t(F, F, bbar)
     s = J ** (-2.0 / 3.0)
     for i in range(3):
         for j in range(3):
-            v = 0.0
-            for k in range(3):
-                v += F[i, k] * F[j, k]
-            bbar[i, j] = s * v
+            bbar[i, j] *= s
     return J
 
 
 @njit(**JIT)
-def _mooney_rivlin_iso(bbar, C10, C01, tau, a, scale):
-    """Add scale * (isochoric Kirchhoff stress, its Lie-derivative tangent) to tau, a."""
+def _mooney_rivlin_iso(bbar, C10, C01, tau, a, scale, b2, tiso):
+    """Add scale * (isochoric Kirchhoff stress, its Lie-derivative tangent) to tau, a.
+
+    b2, tiso : 3 x 3 scratch arrays.
+    """
     I1 = bbar[0, 0] + bbar[1, 1] + bbar[2, 2]
-    b2 = bbar @ bbar
-    taubar = 2.0 * (C10 + I1 * C01) * bbar - 2.0 * C01 * b2
-    tr = taubar[0, 0] + taubar[1, 1] + taubar[2, 2]
-    tiso = taubar.copy()
+    matmul3(bbar, bbar, b2)
+    w1 = 2.0 * (C10 + I1 * C01)
+    tr = 0.0
+    for i in range(3):
+        for j in range(3):
+            tiso[i, j] = w1 * bbar[i, j] - 2.0 * C01 * b2[i, j]
+        tr += tiso[i, i]
     for i in range(3):
         tiso[i, i] -= tr / 3.0
-    tau += scale * tiso
+    for i in range(3):
+        for j in range(3):
+            tau[i, j] += scale * tiso[i, j]
     add_isochoric_projection_terms(tr, tiso, a, scale)
     if C01 != 0.0:
-        # P : cbar : P with cbar = 4 C01 (b x b - I_b), written out with the projector
-        cb = np.empty((9, 9))
+        # P : cbar : P with cbar = 4 C01 (b x b - I_b), written out with the projector:
+        # cbar - (1 x X + X x 1)/3 + s/9 1 x 1, X = cbar : 1, s = 1 : cbar : 1
+        c = 4.0 * C01 * scale
+        trb2 = b2[0, 0] + b2[1, 1] + b2[2, 2]
+        s9 = (I1 * I1 - trb2) / 9.0
         for i in range(3):
             for j in range(3):
+                Xij = I1 * bbar[i, j] - b2[i, j]
                 for k in range(3):
                     for l in range(3):
-                        cb[3 * i + j, 3 * k + l] = 4.0 * C01 * (
-                            bbar[i, j] * bbar[k, l]
-                            - 0.5 * (bbar[i, k] * bbar[j, l] + bbar[i, l] * bbar[j, k]))
-        X = 4.0 * C01 * (I1 * bbar - b2)           # cbar : 1
-        s = 4.0 * C01 * (I1 * I1 - (b2[0, 0] + b2[1, 1] + b2[2, 2]))  # 1 : cbar : 1
-        for i in range(3):
-            for j in range(3):
-                for k in range(3):
-                    for l in range(3):
-                        v = cb[3 * i + j, 3 * k + l]
-                        v -= ((i == j) * X[k, l] + X[i, j] * (k == l)) / 3.0
-                        v += s * (i == j) * (k == l) / 9.0
-                        a[3 * i + j, 3 * k + l] += scale * v
+                        v = (bbar[i, j] * bbar[k, l]
+                             - 0.5 * (bbar[i, k] * bbar[j, l] + bbar[i, l] * bbar[j, k]))
+                        v -= ((i == j) * (I1 * bbar[k, l] - b2[k, l]) + Xij * (k == l)) / 3.0
+                        v += s9 * (i == j) * (k == l)
+                        a[3 * i + j, 3 * k + l] += c * v
 
 
 @njit(**JIT)
@@ -89,18 +92,22 @@ def mooney_rivlin(F, C10, C01, K, Jth, with_volumetric, tau, a):
     F : (n, 3, 3); C10, C01, K, Jth : (n,); with_volumetric: False for mean-dilatation
     elements (they add the pressure per element); tau (n, 3, 3), a (n, 9, 9) are filled.
     """
-    for p in prange(F.shape[0]):
+    n = F.shape[0]
+    for c in prange((n + CHUNK - 1) // CHUNK):
         bbar = np.empty((3, 3))
-        J = _isochoric_b(F[p], bbar)
-        tau[p] = 0.0
-        a[p] = 0.0
-        tp = np.zeros((3, 3))
-        _mooney_rivlin_iso(bbar, C10[p], C01[p], tp, a[p], 1.0)
-        add_geometric(tp, a[p])
-        if with_volumetric:
-            dU, d2U = _volumetric(J, K[p], Jth[p])
-            add_volumetric(J, dU, d2U, tp, a[p])
-        tau[p] = tp
+        b2 = np.empty((3, 3))
+        tiso = np.empty((3, 3))
+        for p in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            J = _isochoric_b(F[p], bbar)
+            tp = tau[p]
+            ap = a[p]
+            tp[:, :] = 0.0
+            ap[:, :] = 0.0
+            _mooney_rivlin_iso(bbar, C10[p], C01[p], tp, ap, 1.0, b2, tiso)
+            add_geometric(tp, ap)
+            if with_volumetric:
+                dU, d2U = _volumetric(J, K[p], Jth[p])
+                add_volumetric(J, dU, d2U, tp, ap)
 
 
 @njit(**JIT_PARALLEL)
@@ -112,25 +119,41 @@ def two_network(F, C10, K, Jth, q0, G0, q1, with_volumetric, tau, a, G1):
     The part formed during the increment is stress-free at its end, so stress and tangent use
     G0: the tangent is exact.
     """
-    for p in prange(F.shape[0]):
-        Fp = F[p]
+    n = F.shape[0]
+    for c in prange((n + CHUNK - 1) // CHUNK):
         bbar = np.empty((3, 3))
-        J = _isochoric_b(Fp, bbar)
-        s = J ** (-1.0 / 3.0)
-        Fb = s * Fp
-        bG = Fb @ G0[p] @ Fb.T
-        tp = np.zeros((3, 3))
-        a[p] = 0.0
-        _mooney_rivlin_iso(bbar, C10[p] * (1.0 - q1[p]), 0.0, tp, a[p], 1.0)
-        _mooney_rivlin_iso(bG, C10[p], 0.0, tp, a[p], 1.0)
-        add_geometric(tp, a[p])
-        if with_volumetric:
-            dU, d2U = _volumetric(J, K[p], Jth[p])
-            add_volumetric(J, dU, d2U, tp, a[p])
-        tau[p] = tp
-        # C_b^-1 = F_b^-1 F_b^-T
-        Fi = np.linalg.inv(Fb)
-        G1[p] = G0[p] + (q1[p] - q0[p]) * (Fi @ Fi.T)
+        b2 = np.empty((3, 3))
+        tiso = np.empty((3, 3))
+        Fb = np.empty((3, 3))
+        tmp = np.empty((3, 3))
+        bG = np.empty((3, 3))
+        Fi = np.empty((3, 3))
+        for p in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            Fp = F[p]
+            J = _isochoric_b(Fp, bbar)
+            s = J ** (-1.0 / 3.0)
+            for i in range(3):
+                for j in range(3):
+                    Fb[i, j] = s * Fp[i, j]
+            matmul3(Fb, G0[p], tmp)
+            matmul3_t(tmp, Fb, bG)
+            tp = tau[p]
+            ap = a[p]
+            tp[:, :] = 0.0
+            ap[:, :] = 0.0
+            _mooney_rivlin_iso(bbar, C10[p] * (1.0 - q1[p]), 0.0, tp, ap, 1.0, b2, tiso)
+            _mooney_rivlin_iso(bG, C10[p], 0.0, tp, ap, 1.0, b2, tiso)
+            add_geometric(tp, ap)
+            if with_volumetric:
+                dU, d2U = _volumetric(J, K[p], Jth[p])
+                add_volumetric(J, dU, d2U, tp, ap)
+            # G1 = G0 + dq C_b^-1 with C_b^-1 = F_b^-1 F_b^-T
+            inv3(Fb, Fi)
+            dq = q1[p] - q0[p]
+            for i in range(3):
+                for j in range(3):
+                    G1[p, i, j] = G0[p, i, j] + dq * (Fi[i, 0] * Fi[j, 0] + Fi[i, 1] * Fi[j, 1]
+                                                      + Fi[i, 2] * Fi[j, 2])
 
 
 # ----------------------------------------------------------------------------- classes

@@ -93,49 +93,54 @@ def add_volumetric(J, p, dp_dJ, tau, a):
 
 
 @njit(**JIT)
-def push_forward_voigt_tangent(F, D, a):
+def push_forward_voigt_tangent(F, D, a, T1, T2):
     """a_ijkl += F_iI F_jJ F_kK F_lL C_IJKL with C from a Voigt matrix D (engineering strain).
 
     C_IJKL = D[V(IJ), V(KL)] for every index pair (the engineering shear sums both orders).
+    T1, T2 : (3, 3, 3, 3) scratch arrays. Four successive contractions, 4 x 243 multiply-adds.
     """
-    C = np.empty((3, 3, 3, 3))
-    for I in range(3):
-        for J in range(3):
-            for K in range(3):
-                for L in range(3):
-                    C[I, J, K, L] = D[VOIGT_OF[I, J], VOIGT_OF[K, L]]
-    # successive contractions: 4 x 81 x 3 multiply-adds
-    T1 = np.zeros((3, 3, 3, 3))
     for i in range(3):
         for J in range(3):
             for K in range(3):
                 for L in range(3):
-                    s = 0.0
-                    for I in range(3):
-                        s += F[i, I] * C[I, J, K, L]
-                    T1[i, J, K, L] = s
-    T2 = np.zeros((3, 3, 3, 3))
+                    kl = VOIGT_OF[K, L]
+                    T1[i, J, K, L] = (F[i, 0] * D[VOIGT_OF[0, J], kl] + F[i, 1] * D[VOIGT_OF[1, J], kl]
+                                      + F[i, 2] * D[VOIGT_OF[2, J], kl])
     for i in range(3):
         for j in range(3):
             for K in range(3):
                 for L in range(3):
-                    s = 0.0
-                    for J in range(3):
-                        s += F[j, J] * T1[i, J, K, L]
-                    T2[i, j, K, L] = s
+                    T2[i, j, K, L] = (F[j, 0] * T1[i, 0, K, L] + F[j, 1] * T1[i, 1, K, L]
+                                      + F[j, 2] * T1[i, 2, K, L])
     for i in range(3):
         for j in range(3):
             for k in range(3):
                 for L in range(3):
-                    s = 0.0
-                    for K in range(3):
-                        s += F[k, K] * T2[i, j, K, L]
-                    T1[i, j, k, L] = s
+                    T1[i, j, k, L] = (F[k, 0] * T2[i, j, 0, L] + F[k, 1] * T2[i, j, 1, L]
+                                      + F[k, 2] * T2[i, j, 2, L])
     for i in range(3):
         for j in range(3):
             for k in range(3):
                 for l in range(3):
-                    s = 0.0
-                    for L in range(3):
-                        s += F[l, L] * T1[i, j, k, L]
-                    a[3 * i + j, 3 * k + l] += s
+                    a[3 * i + j, 3 * k + l] += (F[l, 0] * T1[i, j, k, 0] + F[l, 1] * T1[i, j, k, 1]
+                                                + F[l, 2] * T1[i, j, k, 2])
+
+
+@njit(**JIT)
+def matmul3(A, B, out):
+    """out = A B for 3 x 3 arrays (no allocation)."""
+    for i in range(3):
+        for j in range(3):
+            out[i, j] = A[i, 0] * B[0, j] + A[i, 1] * B[1, j] + A[i, 2] * B[2, j]
+
+
+@njit(**JIT)
+def matmul3_t(A, B, out):
+    """out = A B^T for 3 x 3 arrays (no allocation)."""
+    for i in range(3):
+        for j in range(3):
+            out[i, j] = A[i, 0] * B[j, 0] + A[i, 1] * B[j, 1] + A[i, 2] * B[j, 2]
+
+
+#: points per chunk of the material kernels: scratch arrays are allocated once per chunk
+CHUNK = 256
