@@ -20,7 +20,7 @@ FIELDS = ("displacement", "stress", "temperature", "von-mises", "strain")
 LINEAR_SOLVERS = ("auto", "direct", "iterative", "pardiso", "superlu", "amg", "pmg")
 ELEMENT_FORMULATIONS = ("standard", "mean-dilatation")
 #: top-level [[tables]] that create element groups (validated by their builders)
-GROUP_TABLES = ("beams",)
+GROUP_TABLES = ("interfaces", "beams", "platens")
 
 
 # ----------------------------------------------------------------------------- records

@@ -50,6 +50,13 @@ class Model:
         from .analysis.groups import build_groups, connectivity, merge_extra_dofs
 
         self.groups = build_groups(case, mesh)
+        self.virtual_nodes = {}
+        for g in self.groups:
+            pts = np.asarray(g.virtual_nodes(), dtype=float).reshape(-1, mesh.dim)
+            if len(pts):
+                first = mesh.n_nodes
+                mesh.points = np.vstack([mesh.points, pts])
+                self.virtual_nodes[g] = np.arange(first, first + len(pts))
         extra = merge_extra_dofs(self.groups)
         layout = DofLayout.with_extra(mesh.n_nodes, mesh.dim, extra) if extra else None
         self.group_conn = connectivity(self.groups)
@@ -144,7 +151,11 @@ class Model:
 
     # ------------------------------------------------------------------ supports
     def check_held(self, fixed_dofs):
-        """Raise InputError when a connected body can move as a rigid body."""
+        """Raise InputError when a connected body can move as a rigid body.
+
+        Dofs held by groups (contact surfaces, ties) count as supports."""
+        held = [np.asarray(g.supports(), dtype=np.int64) for g in self.groups]
+        fixed_dofs = np.unique(np.concatenate([np.asarray(fixed_dofs, dtype=np.int64)] + held))
         labels = self.mesh.components(self.group_conn)
         pts = self.mesh.points
         modes, names = _rigid_modes(pts, self.form)

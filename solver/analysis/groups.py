@@ -1,10 +1,13 @@
 """Element groups beyond the continuum blocks: beams, interfaces, platens, ties.
 
 A group adds forces and tangent terms to the nonlinear system. The analysis calls, in order:
+``virtual_nodes`` (points the group adds to the mesh, e.g. a rigid platen's reference point),
 ``connectivity`` and ``extra_dofs`` (before the sparsity pattern exists), ``attach`` (once
-the assembler exists), then per step ``begin_step``, per Newton iteration ``evaluate``, per
-converged increment ``commit``, and at the end of a step ``results`` (for summary.json) and
-``vtk`` (cells for the .vtu files).
+the assembler exists), ``supports`` (for the check that every body is held), then per step
+``begin_step``, per increment ``prescribed`` (dofs the group drives, e.g. a platen's motion),
+per Newton iteration ``evaluate``, per converged increment ``commit`` and ``history`` (columns
+of history.csv), and at the end of a step ``results`` (summary.json) and ``vtk`` (cells for the
+.vtu files).
 
 Groups are created from top-level case-file tables by the builders in ``GROUP_KEYS``: the key
 (e.g. ``beams`` for ``[[beams]]``) maps to a function ``build(case, mesh, tables) -> list``.
@@ -35,6 +38,11 @@ class Group:
 
     name = "group"
 
+    def virtual_nodes(self):
+        """Coordinates (k, dim) of points to add to the mesh; their node numbers are
+        ``model.virtual_nodes[self]`` after attach."""
+        return np.zeros((0, 0))
+
     def connectivity(self):
         """Node connectivity arrays (n, k) that the sparsity pattern must hold."""
         return []
@@ -46,8 +54,20 @@ class Group:
     def attach(self, model):
         """Called once the dof layout and assembler exist."""
 
+    def supports(self):
+        """Dofs this group holds (contact surfaces, ties), for the floating-body check."""
+        return np.zeros(0, dtype=np.int64)
+
     def begin_step(self, step_index, step):
         """Called before the first increment of every step."""
+
+    def prescribed(self, ctx):
+        """(dofs, values): displacements this group prescribes at the end of the increment."""
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+
+    def history(self):
+        """name -> value columns for history.csv after a converged increment."""
+        return {}
 
     def evaluate(self, u, ctx, want_tangent, f, fabs, data):
         """Add internal forces (into f, magnitudes into fabs) and the tangent (into CSR data
@@ -67,25 +87,26 @@ class Group:
         return None
 
 
-def _builders():
-    from ..structural import build_beam_groups
-
-    return {"beams": build_beam_groups}
-
-
-#: case-file keys that create groups
-GROUP_KEYS = ("beams",)
+#: case-file key -> "module:function" building the groups of its [[key]] tables, in the order
+#: they are built: interfaces first (they may split mesh nodes that beams then use)
+BUILDERS = {
+    "interfaces": "solver.interfaces:build_interface_groups",
+    "beams": "solver.structural:build_beam_groups",
+    "platens": "solver.contact:build_platen_groups",
+}
+GROUP_KEYS = tuple(BUILDERS)
 
 
 def build_groups(case, mesh):
-    """All groups the case asks for."""
+    """All groups the case asks for (builders may modify the mesh, e.g. split nodes)."""
+    import importlib
+
     groups = []
-    builders = None
-    for key in GROUP_KEYS:
+    for key, target in BUILDERS.items():
         tables = case.raw.get(key)
         if tables:
-            builders = builders or _builders()
-            groups += builders[key](case, mesh, tables)
+            module, function = target.split(":")
+            groups += getattr(importlib.import_module(module), function)(case, mesh, tables)
     return groups
 
 

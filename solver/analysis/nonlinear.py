@@ -78,6 +78,21 @@ class NonlinearAnalysis:
             return f - f_ext, fabs + np.abs(f_ext), data, ""
         return system
 
+    def _with_group_dofs(self, fixed, target, ctx):
+        """Step displacements plus the dofs groups prescribe (platen motion ...)."""
+        dofs, values = [fixed], [target]
+        for g in self.model.groups:
+            d, v = g.prescribed(ctx)
+            if len(d):
+                dofs.append(np.asarray(d, dtype=np.int64))
+                values.append(np.asarray(v, dtype=float))
+        if len(dofs) == 1:
+            return fixed, target
+        d = np.concatenate(dofs)
+        v = np.concatenate(values)
+        u_, idx = np.unique(d, return_index=True)
+        return u_, v[idx]
+
     def _context(self, si, step, t_total, t0, t1):
         m = self.model
         lam = t1 / step.duration
@@ -132,9 +147,10 @@ class NonlinearAnalysis:
                 f_ext = f_prev + lam * (f_end - f_prev)
                 target = u_start + lam * (values - u_start)
                 ctx = self._context(si, step, t_total, t0, t1)
+                all_fixed, all_target = self._with_group_dofs(fixed, target, ctx)
                 try:
-                    res = newton(self._system(T, ctx, f_ext), u, fixed, target, self._solve,
-                                 self.settings)
+                    res = newton(self._system(T, ctx, f_ext), u, all_fixed, all_target,
+                                 self._solve, self.settings)
                 except _SingularTangent as exc:
                     res = None
                     reason = f"singular tangent ({exc})"
@@ -143,13 +159,16 @@ class NonlinearAnalysis:
                     R = res.reaction
                     for blk in self.blocks:
                         blk.commit()
+                    history = {}
                     for g in m.groups:
                         g.commit()
+                        history.update(g.history())
                     ctrl.converged(t1, res.iterations)
                     n_inc += 1
                     record_iterations.append(res.iterations)
                     last = ctrl.done
-                    result = self._output(si, step, n_inc, t_total + t1, lam, u, P0, P1, res, last)
+                    result = self._output(si, step, n_inc, t_total + t1, lam, u, P0, P1, res, last,
+                                          history)
                     self.progress.increment(min(n_inc, step.increments))
                     continue
                 reason = res.reason if res is not None else reason
@@ -181,7 +200,7 @@ class NonlinearAnalysis:
             t_total += d
             f_prev = f_end
 
-    def _output(self, si, step, n_inc, time_now, lam, u, P0, P1, res, last):
+    def _output(self, si, step, n_inc, time_now, lam, u, P0, P1, res, last, history):
         t = time.perf_counter()
         extra = {}
         for name, col in (("network_fraction", 0),):
@@ -194,6 +213,7 @@ class NonlinearAnalysis:
                         res.iterations, res.residuals[-1] if res.residuals else 0.0,
                         getattr(self, "_last_solver", None), extra=extra)
         inc.groups = [g.vtk(u) for g in self.model.groups]
+        inc.history = history
         due = last or (n_inc % max(1, self.model.case.output.every) == 0)
         self.writer.increment(inc, write_vtk=due)
         self.timings["output"] += time.perf_counter() - t

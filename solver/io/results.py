@@ -46,6 +46,7 @@ class Increment:
     solver: dict = None
     extra: dict = None    # name -> list per block of (n_el, n_qp) quadrature values
     groups: list = None   # per group: (mesh nodes, [(vtk_type, conn)], cell data) or None
+    history: dict = None  # extra history.csv columns (platen force, gap ...)
 
 
 class ResultWriter:
@@ -89,7 +90,8 @@ class ResultWriter:
                              "step_fraction": inc.fraction, "iterations": inc.iterations,
                              "residual": inc.residual, "max_displacement": umax,
                              "linear_solver": solver.get("method", ""),
-                             "solve_seconds": solver.get("seconds", 0.0)})
+                             "solve_seconds": solver.get("seconds", 0.0),
+                             **(inc.history or {})})
         self._write_history()
         if self.write_vtk and write_vtk:
             fields = self.nodal_fields(inc)
@@ -159,7 +161,9 @@ class ResultWriter:
 
     def _write_history(self):
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=HISTORY_COLUMNS, lineterminator="\n")
+        extra = [k for row in self.history for k in row if k not in HISTORY_COLUMNS]
+        columns = list(HISTORY_COLUMNS) + list(dict.fromkeys(extra))
+        w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", restval="")
         w.writeheader()
         for row in self.history:
             w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in row.items()})
