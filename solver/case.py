@@ -117,6 +117,8 @@ class Step:
     duration: float
     min_increment: float = 1e-5
     max_increment: float = 1.0
+    activate: tuple = ()
+    deactivate: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class SolverSpec:
     max_iterations: int = 15
     tolerance: float = 1e-6
     line_search: bool = True
+    inactive_stiffness: float = 1e-6   # shear modulus of inactive elements / their material's
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class CaseSpec:
     solver: SolverSpec
     output: OutputSpec
     elements: dict = field(default_factory=dict)   # region -> element formulation
+    inactive: tuple = ()                           # regions inactive at the start
     raw: dict = field(repr=False, default_factory=dict)
 
     def coordinate_names(self):
@@ -257,7 +261,7 @@ def parse_case(raw, path):
     """Validate a case table already read from TOML (``path`` is used in messages)."""
     r = _Reader(path)
     r.keys(raw, {"mesh", "materials", "orientations", "reference_temperature", "steps",
-                 "probes", "solver", "output", "elements", "title", "description",
+                 "probes", "solver", "output", "elements", "title", "description", "inactive",
                  *GROUP_TABLES}, "")
     for key in GROUP_TABLES:
         if key in raw and (not isinstance(raw[key], list)
@@ -311,8 +315,8 @@ def parse_case(raw, path):
         probes.append(Probe(name, point, fld, region))
 
     s = raw.get("solver", {})
-    r.keys(s, {"linear", "rtol", "nonlinear", "max_iterations", "tolerance", "line_search"},
-           "solver")
+    r.keys(s, {"linear", "rtol", "nonlinear", "max_iterations", "tolerance", "line_search",
+               "inactive_stiffness"}, "solver")
     nonlinear = s.get("nonlinear", "auto")
     if nonlinear not in ("auto", True, False):
         r.fail("solver.nonlinear", 'expected "auto", true or false')
@@ -324,7 +328,9 @@ def parse_case(raw, path):
                         max_iterations=r.number(s, "max_iterations", "solver", default=15,
                                                 positive=True, integer=True),
                         tolerance=r.number(s, "tolerance", "solver", default=1e-6, positive=True),
-                        line_search=s.get("line_search", True))
+                        line_search=s.get("line_search", True),
+                        inactive_stiffness=r.number(s, "inactive_stiffness", "solver",
+                                                    default=1e-6, positive=True))
     o = raw.get("output", {})
     r.keys(o, {"vtk", "plots", "every"}, "output")
     for k in ("vtk", "plots"):
@@ -338,8 +344,19 @@ def parse_case(raw, path):
         if kind not in ELEMENT_FORMULATIONS:
             r.fail(f"elements.{region}", f"'{kind}' is not one of {', '.join(ELEMENT_FORMULATIONS)}")
         elements[region] = kind
+    inactive = _names(r, raw, "inactive", "")
     return CaseSpec(path, mesh, materials, orientations, tref, tuple(steps), tuple(probes),
-                    solver, output, elements, raw)
+                    solver, output, elements, inactive, raw)
+
+
+def _names(r, table, key, where):
+    """A list of region names under ``key`` (or an empty tuple)."""
+    v = table.get(key, [])
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        r.fail(f"{where}.{key}" if where else key, "expected a list of region names")
+    return tuple(v)
 
 
 def _parse_mesh(r, m, path):
@@ -411,7 +428,7 @@ def _parse_steps(r, steps_raw, mesh, variables):
     for i, s in enumerate(steps_raw):
         where = f"steps[{i}]"
         r.keys(s, {"name", "temperature", "fix", "loads", "increments", "duration",
-                   "min_increment", "max_increment"}, where)
+                   "min_increment", "max_increment", "activate", "deactivate"}, where)
         name = r.string(s, "name", where, default=f"step-{i + 1}")
         if name in names:
             r.fail(f"{where}.name", f"step name '{name}' is used twice")
@@ -445,7 +462,8 @@ def _parse_steps(r, steps_raw, mesh, variables):
         if dmin > 1.0 / inc or dmax > 1.0 or dmax < 1.0 / inc:
             r.fail(where, "need min_increment <= 1/increments <= max_increment <= 1 "
                    "(fractions of the step duration)")
-        steps.append(Step(name, start, end, fix, loads, inc, duration, dmin, dmax))
+        steps.append(Step(name, start, end, fix, loads, inc, duration, dmin, dmax,
+                          _names(r, s, "activate", where), _names(r, s, "deactivate", where)))
         prev_fix, prev_loads, prev_end = fix, loads, end
     return steps
 
@@ -564,6 +582,14 @@ def check_against_mesh(case, mesh):
     for region in case.elements:
         if region not in regions:
             missing("region", region, f"elements.{region}", regions)
+    for region in case.inactive:
+        if region not in regions:
+            missing("region", region, "inactive", regions)
+    for i, step in enumerate(case.steps):
+        for key in ("activate", "deactivate"):
+            for region in getattr(step, key):
+                if region not in regions:
+                    missing("region", region, f"steps[{i}].{key}", regions)
     for pr in case.probes:
         if pr.region is not None and pr.region not in regions:
             missing("region", pr.region, f"probes.{pr.name}.region", regions)

@@ -6,6 +6,8 @@ import platform
 import time
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from .analysis.static import StaticAnalysis
 from .case import check_against_mesh, load_case
@@ -39,13 +41,18 @@ def load_mesh(case):
 def make_analysis(model, writer, progress):
     """The analysis procedure a case needs: nonlinear (finite strain, Newton) or linear."""
     nonlinear = model.case.solver.nonlinear
+    case = model.case
+    needs = (bool(model.groups) or bool(case.inactive)
+             or any(s.activate or s.deactivate for s in case.steps)
+             or _melts(model))
     if nonlinear == "auto":
-        nonlinear = any(m.nonlinear for m in model.materials.values()) or bool(model.groups)
-    elif not nonlinear and model.groups:
+        nonlinear = any(m.nonlinear for m in model.materials.values()) or needs
+    elif not nonlinear and needs:
         from .errors import InputError
 
-        raise InputError(f"{model.case.path}: solver.nonlinear: beams, interfaces and platens "
-                         "need the nonlinear analysis (remove nonlinear = false)")
+        raise InputError(f"{model.case.path}: solver.nonlinear: beams, interfaces, platens, "
+                         "activation and melting need the nonlinear analysis (remove "
+                         "nonlinear = false)")
     if nonlinear:
         from .analysis.nonlinear import NonlinearAnalysis
         from .errors import InputError
@@ -56,6 +63,19 @@ def make_analysis(model, writer, progress):
                              "for linear analyses only; use plane-strain, axisymmetric or 3d")
         return NonlinearAnalysis(model, writer, progress)
     return StaticAnalysis(model, writer, progress)
+
+
+def _melts(model):
+    """True when some step takes a fusible region up to its liquidus."""
+    for k, b in enumerate(model.mesh.blocks):
+        melting = getattr(model.block_materials[k].material, "melting", None)
+        if melting is None:
+            continue
+        for step in model.case.steps:
+            for field in (step.temperature_start, step.temperature_end):
+                if np.max(model.temperature_at_qp(field)[k]) >= melting[1]:
+                    return True
+    return False
 
 
 def run_case(case_path, outdir=None, progress=None):

@@ -12,6 +12,7 @@ import numpy as np
 from .. import config
 from ..elements import SHORT_NAME
 from ..kernels import finite_strain as fs
+from ..materials.hyperelastic import mooney_rivlin
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +25,17 @@ class ContinuumBlock:
     """One mesh block in a finite-strain analysis.
 
     model : solver.model.Model; k : block index; formulation : "standard" or
-    "mean-dilatation" (pressure constant per element, condensed)
+    "mean-dilatation" (pressure constant per element, condensed); active : whether the
+    block's region is active at the start.
+
+    Activation (a region that joins mid-process, a solder that solidifies) starts a new
+    epoch for an element: its material sees F_eff = F F_a^-1 relative to the configuration F_a
+    where it was activated, with the stress-free temperature T_a of that moment, and its stress
+    per reference volume is J_a tau(F_eff). Inactive elements (not yet activated, deactivated,
+    molten) are carried along by a very soft neo-Hookean material that resists nothing.
     """
 
-    def __init__(self, model, k, formulation):
+    def __init__(self, model, k, formulation, active=True):
         self.model = model
         self.k = k
         self.geo = model.assembler.geometry[k]
@@ -36,15 +44,71 @@ class ContinuumBlock:
         self.material = bm.material
         self.R = bm.R
         self.formulation = formulation
-        self.Tref = model.reference_temperature[k]
         n_el, n_qp = self.geo.dV.shape
         self.shape = (n_el, n_qp)
         self.s0 = self.material.initial_state(n_el * n_qp)
-        self.s1 = self.s0
         self.tau = np.zeros((n_el, n_qp, 3, 3))
         self.J = np.ones((n_el, n_qp))
         self.F = np.broadcast_to(np.eye(3), (n_el, n_qp, 3, 3)).copy()
+        self.melting = getattr(self.material, "melting", None)
+        Tref = np.broadcast_to(model.reference_temperature[k], self.shape)
+        # committed epoch: whether active, reference configuration and temperature
+        self.epoch = Epoch(np.full(n_el, bool(active)), None, np.ones(self.shape),
+                           Tref.copy(), np.ones(n_el))
+        if self.melting is not None:   # molten at the start: inactive
+            hot = Tref.mean(axis=1) >= self.melting[1]
+            self.epoch.active &= ~hot
+        self.plain = bool(self.epoch.active.all())
+        self.soft_mu = model.case.solver.inactive_stiffness * _shear_modulus(self.material, Tref)
+        self._pending = self.epoch
         self._trial = None
+
+    # ------------------------------------------------------------------ epochs
+    def prepare(self, T0, T1, activate=False, deactivate=False):
+        """Activation state for the next increment (a trial until commit).
+
+        T0, T1 : (n_el, n_qp) temperatures at the start and end of the increment;
+        activate / deactivate : the step switches the whole region (first increment).
+        """
+        ep = self.epoch
+        switch_on = np.zeros(self.shape[0], dtype=bool)
+        switch_off = np.zeros(self.shape[0], dtype=bool)
+        Ton = T0.copy()
+        if activate:
+            switch_on |= ~ep.active
+        if deactivate:
+            switch_off |= ep.active
+        if self.melting is not None:
+            solidus, liquidus = self.melting
+            mean = T1.mean(axis=1)
+            switch_off |= ep.active & (mean >= liquidus)
+            freeze = ~ep.active & (mean <= solidus) & ~switch_on
+            if np.any(freeze):
+                switch_on |= freeze
+                Ton[freeze] = solidus    # stress-free at the temperature where it solidified
+        if not (switch_on.any() or switch_off.any()):
+            self._pending = ep
+            return
+        new = ep.copy()
+        changed = switch_on | switch_off
+        Fa_inv = new.Fa_inv if new.Fa_inv is not None else \
+            np.broadcast_to(np.eye(3), self.shape + (3, 3)).copy()
+        Fa_inv[changed] = np.linalg.inv(self.F[changed])
+        new.Fa_inv = Fa_inv
+        new.Ja[changed] = self.J[changed]
+        new.theta_a[changed] = (self.J[changed] * self.geo.dV[changed]).sum(axis=1) / \
+            self.geo.dV[changed].sum(axis=1)
+        new.Ta[switch_on] = Ton[switch_on]
+        new.active[switch_on] = True
+        new.active[switch_off] = False
+        new.reset = switch_on
+        self._pending = new
+        self.plain = False
+        names = self.model.mesh.regions[self.block.region]
+        if switch_on.any():
+            log.info("region %s: %d element(s) activated", names, int(switch_on.sum()))
+        if switch_off.any():
+            log.info("region %s: %d element(s) deactivated", names, int(switch_off.sum()))
 
     def evaluate(self, u, T, dt, want_tangent, f, fabs, data):
         """Add internal forces (and tangent) at displacement u, temperatures T (n_el, n_qp).
@@ -58,23 +122,55 @@ class ContinuumBlock:
         grad, hoop, J, ok = fs.spatial_gradients(g.dNdX, g.N, g.xq, F, form)
         if not ok:
             return INVERTED
-        n = self.shape[0] * self.shape[1]
-        Tf = T.reshape(n)
-        Tr = np.broadcast_to(self.Tref, self.shape).reshape(n)
+        n_el, n_qp = self.shape
+        n = n_el * n_qp
+        ep = self._pending
         md = self.formulation == MEAN_DILATATION
-        tau, a, s1, status = self._update(F.reshape(n, 3, 3), Tf, Tr, dt, md)
+        s0 = self.s0
+        if ep.reset is not None and ep.reset.any():
+            s0 = s0.copy()
+            rows = np.repeat(ep.reset, n_qp)
+            s0[rows] = self.material.initial_state(int(rows.sum()))
+        Feff = F if ep.Fa_inv is None else np.einsum("eqij,eqjk->eqik", F, ep.Fa_inv)
+        Tf = T.reshape(n)
+        Ta = ep.Ta.reshape(n)
+        act_q = np.repeat(ep.active, n_qp)
+        if act_q.all():
+            tau, a, s1, status = self._update(Feff.reshape(n, 3, 3), Tf, Ta, dt, md, s0)
+        else:
+            tau = np.empty((n, 3, 3))
+            a = np.empty((n, 9, 9))
+            s1 = s0.copy()
+            status = np.zeros(n, dtype=np.int8)
+            Fq = Feff.reshape(n, 3, 3)
+            if act_q.any():
+                t_, a_a, s_, st = self._update(Fq[act_q], Tf[act_q], Ta[act_q], dt, md, s0[act_q])
+                tau[act_q], a[act_q], s1[act_q], status[act_q] = t_, a_a, s_, st
+            off = ~act_q
+            m = int(off.sum())
+            tau_off = np.empty((m, 3, 3))
+            a_off = np.empty((m, 9, 9))
+            # the soft carrier: neo-Hookean, nu about 0.29 so it never locks
+            mooney_rivlin(np.ascontiguousarray(Fq[off]), np.full(m, 0.5 * self.soft_mu),
+                          np.zeros(m), np.full(m, 2.0 * self.soft_mu), np.ones(m), True,
+                          tau_off, a_off)
+            tau[off], a[off] = tau_off, a_off
         if np.any(status):
             return MATERIAL_FAILED
         tau = tau.reshape(self.shape + (3, 3))
         a = a.reshape(self.shape + (9, 9))
-        n_el = self.shape[0]
+        if not self.plain:
+            Ja = ep.Ja[..., None, None]
+            tau = tau * Ja
+            a = a * Ja
         if md:
             theta, V = fs.element_dilatation(J, g.dV)
-            th = np.repeat(theta, self.shape[1])
-            dU, d2U = self.material.volumetric(th, Tf, Tr)
+            theta_eff = theta / ep.theta_a
+            th = np.repeat(theta_eff, n_qp)
+            dU, d2U = self.material.volumetric(th, Tf, Ta)
             w = g.dV / V[:, None]
-            pbar = (dU.reshape(self.shape) * w).sum(axis=1)
-            kbar = (d2U.reshape(self.shape) * w).sum(axis=1) / V
+            pbar = (dU.reshape(self.shape) * w).sum(axis=1) * ep.active
+            kbar = (d2U.reshape(self.shape) * w).sum(axis=1) / (ep.theta_a * V) * ep.active
         else:
             pbar = kbar = np.zeros(n_el)
         fs.force_tangent(grad, hoop, g.dV, J, tau, a, pbar, kbar, form, want_tangent,
@@ -82,20 +178,23 @@ class ContinuumBlock:
                          g.cptr, config.COLOUR_BLOCK, data, f, fabs)
         if md:
             tau = tau + (pbar[:, None] * J)[..., None, None] * np.eye(3)
-        self._trial = (F, tau, J, s1)
+        self._trial = (F, Feff, tau, J, s1)
         return OK
 
-    def _update(self, F, T, Tref, dt, md):
+    def _update(self, F, T, Tref, dt, md, s0):
         m = self.material
         if m.split:
-            return m.update(F, T, Tref, dt, self.s0, volumetric=not md)
-        return m.update(F, T, Tref, dt, self.s0, R=self.R)
+            return m.update(F, T, Tref, dt, s0, volumetric=not md)
+        return m.update(F, T, Tref, dt, s0, R=self.R)
 
     def commit(self):
-        """Accept the last evaluated state as converged."""
-        F, tau, J, s1 = self._trial
-        self.F, self.tau, self.J = F, tau, J
+        """Accept the last evaluated state (and activation changes) as converged."""
+        F, Feff, tau, J, s1 = self._trial
+        self.F, self.Feff, self.tau, self.J = F, Feff, tau, J
         self.s0 = s1
+        self.epoch = self._pending
+        self.epoch.reset = None
+        self._pending = self.epoch
 
     def cauchy_voigt(self):
         """Cauchy stress (n_el, n_qp, 6) MPa of the converged state."""
@@ -104,12 +203,18 @@ class ContinuumBlock:
                          sig[..., 1, 2], sig[..., 0, 2]], axis=-1)
 
     def log_strain_voigt(self):
-        """Logarithmic (Hencky) strain ln(V) (n_el, n_qp, 6), tensor components."""
-        b = self.F @ np.swapaxes(self.F, -1, -2)
+        """Logarithmic strain ln(V) (n_el, n_qp, 6), tensor components, measured from the
+        configuration where the element was (last) activated."""
+        Fe = getattr(self, "Feff", self.F)
+        b = Fe @ np.swapaxes(Fe, -1, -2)
         w, v = np.linalg.eigh(b)
         h = np.einsum("...ik,...k,...jk->...ij", v, 0.5 * np.log(w), v)
         return np.stack([h[..., 0, 0], h[..., 1, 1], h[..., 2, 2], h[..., 0, 1],
                          h[..., 1, 2], h[..., 0, 2]], axis=-1)
+
+    def active_field(self):
+        """1 for active elements, 0 for inactive ones, per quadrature point."""
+        return np.repeat(self.epoch.active.astype(float)[:, None], self.shape[1], axis=1)
 
     def state_field(self, column):
         """A column of the material state reshaped to (n_el, n_qp), or None."""
@@ -120,6 +225,33 @@ class ContinuumBlock:
     def describe(self):
         return (f"{SHORT_NAME.get(self.block.etype.name, self.block.etype.name)} "
                 f"{self.formulation} in region {self.model.mesh.regions[self.block.region]}")
+
+
+def _shear_modulus(material, T):
+    """Largest small-strain shear modulus of a material over temperatures T, MPa."""
+    if hasattr(material, "shear_modulus"):
+        return float(np.max(material.shear_modulus(T)))
+    if material.isotropic:
+        return float(np.max(material.lame(T, 0)[1]))
+    return float(np.max(material.stiffness(T, 0)[..., 3, 3]))
+
+
+class Epoch:
+    """Activation state of a block's elements.
+
+    active : (n_el,) bool; Fa_inv : (n_el, n_qp, 3, 3) inverse reference configuration or None
+    (the original one); Ja : (n_el, n_qp) its volume ratio; Ta : (n_el, n_qp) stress-free
+    temperature, deg C; theta_a : (n_el,) element volume ratio at activation; reset : elements
+    whose material state starts afresh in the pending increment
+    """
+
+    def __init__(self, active, Fa_inv, Ja, Ta, theta_a, reset=None):
+        self.active, self.Fa_inv, self.Ja, self.Ta, self.theta_a = active, Fa_inv, Ja, Ta, theta_a
+        self.reset = reset
+
+    def copy(self):
+        return Epoch(self.active.copy(), None if self.Fa_inv is None else self.Fa_inv.copy(),
+                     self.Ja.copy(), self.Ta.copy(), self.theta_a.copy())
 
 
 def choose_formulation(model, k, requested):

@@ -34,8 +34,10 @@ class NonlinearAnalysis:
         self.progress = progress
         case = model.case
         a = model.assembler
+        regions = model.mesh.regions
         self.blocks = [ContinuumBlock(model, k, choose_formulation(
-            model, k, case.elements.get(model.mesh.regions[b.region])))
+            model, k, case.elements.get(regions[b.region])),
+            active=regions[b.region] not in case.inactive)
             for k, b in enumerate(model.mesh.blocks)]
         self.solver = LinearSolver(a.indptr, a.indices, a.n_dof, case.solver.linear,
                                    dim=model.mesh.dim,
@@ -45,7 +47,8 @@ class NonlinearAnalysis:
                                    definite=False)
         s = case.solver
         self.settings = NewtonSettings(max_iterations=s.max_iterations, tolerance=s.tolerance,
-                                       line_search=s.line_search)
+                                       line_search=s.line_search,
+                                       length_scale=float(np.ptp(model.mesh.points, axis=0).max()))
         self.timings = {"assembly": 0.0, "solve": 0.0, "stress": 0.0, "output": 0.0}
         self.solver_calls = 0
         for blk in self.blocks:
@@ -144,6 +147,13 @@ class NonlinearAnalysis:
                 t0, t1 = ctrl.next()
                 lam = t1 / d
                 T = [(1 - lam) * a + lam * b for a, b in zip(T0, T1)]
+                lam0 = t0 / d
+                for blk, a_, b_ in zip(self.blocks, T0, T1):
+                    region = m.mesh.regions[blk.block.region]
+                    first = t0 == 0.0
+                    blk.prepare((1 - lam0) * a_ + lam0 * b_, (1 - lam) * a_ + lam * b_,
+                                activate=first and region in step.activate,
+                                deactivate=first and region in step.deactivate)
                 f_ext = f_prev + lam * (f_end - f_prev)
                 target = u_start + lam * (values - u_start)
                 ctx = self._context(si, step, t_total, t0, t1)
@@ -203,6 +213,9 @@ class NonlinearAnalysis:
     def _output(self, si, step, n_inc, time_now, lam, u, P0, P1, res, last, history):
         t = time.perf_counter()
         extra = {}
+        if any(not b.epoch.active.all() for b in self.blocks) or \
+                any(b.melting is not None or not b.plain for b in self.blocks):
+            extra["active"] = [b.active_field() for b in self.blocks]
         for name, col in (("network_fraction", 0),):
             if any(getattr(b.material, "key", "") == "two-network" for b in self.blocks):
                 extra[name] = [b.state_field(col) if getattr(b.material, "key", "") == "two-network"

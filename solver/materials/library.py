@@ -51,14 +51,39 @@ def material_table(name, where="material"):
 
 
 def build(name, table, where):
-    """A material object from a table with a ``model`` key; ``where`` names it in messages."""
+    """A material object from a table with a ``model`` key; ``where`` names it in messages.
+
+    Any material may be fusible: ``solidus`` and ``liquidus`` (deg C) make it carry no stress
+    above the liquidus and turn it stress-free where it solidifies again (at the solidus).
+    """
+    table = dict(table)
+    melting = _melting(table, where)
     model = table.get("model")
     if model is None:
         raise InputError(f"{where}: missing model (one of {', '.join(sorted(MODELS))})")
     if model not in MODELS:
         raise InputError(f"{where}.model: unknown model '{model}' "
                          f"(one of {', '.join(sorted(MODELS))})")
-    return MODELS[model].from_table(name, table, where)
+    material = MODELS[model].from_table(name, table, where)
+    material.melting = melting
+    return material
+
+
+def _melting(table, where):
+    keys = [k for k in ("solidus", "liquidus") if k in table]
+    if not keys:
+        return None
+    values = {}
+    for k in ("solidus", "liquidus"):
+        v = table.pop(k, None)
+        if v is None:
+            raise InputError(f"{where}: a fusible material needs both solidus and liquidus (deg C)")
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise InputError(f"{where}.{k}: a temperature in deg C")
+        values[k] = float(v)
+    if values["liquidus"] < values["solidus"]:
+        raise InputError(f"{where}.liquidus: must not lie below the solidus")
+    return values["solidus"], values["liquidus"]
 
 
 def load(name, where="material"):

@@ -4,7 +4,9 @@ Convergence: at every free dof the out-of-balance force is small compared with t
 elements put on that dof, |R_i| <= tol (fabs_i + floor), where fabs_i sums the magnitudes of
 the element forces at dof i and floor = 1e-5 max(fabs) (round-off at unloaded dofs). A per-dof measure keeps soft parts
 (silicone next to silicon) converged as tightly as stiff ones. The energy norm |du . R| is
-reported alongside.
+reported alongside. When the forces themselves vanish (a stress-free state: residual and
+element forces are both round-off), a correction below 1e-10 of the displacement scale counts
+as converged as well.
 """
 
 import logging
@@ -21,6 +23,7 @@ class NewtonSettings:
     tolerance: float = 1e-6
     line_search: bool = True
     max_backtracks: int = 5
+    length_scale: float = 1.0     # model size, mm (displacement scale of stress-free states)
 
 
 @dataclass
@@ -44,7 +47,9 @@ def newton(system, u0, fixed, target, solve, settings):
     free = np.ones(len(u), dtype=bool)
     free[fixed] = False
     residuals, energies = [], []
-    prev = None  # (u before the last update, the update, residual measure)
+    prev = None  # (u before the last update, the update, residual measure, applied)
+    du_norm = np.inf
+    length = settings.length_scale
     it = 0
     for it in range(1, settings.max_iterations + 1):
         R, fabs, data, status = system(u, True)
@@ -61,12 +66,14 @@ def newton(system, u0, fixed, target, solve, settings):
                 return NewtonResult(u, False, it, residuals, energies, status)
         residuals.append(measure)
         applied = np.allclose(u[fixed], target, rtol=0.0, atol=1e-14 * (1 + np.abs(target).max(initial=0)))
-        if applied and measure <= settings.tolerance:
+        u_scale = max(float(np.abs(u).max(initial=0.0)), 1e-6 * length)
+        if applied and (measure <= settings.tolerance or du_norm <= 1e-10 * u_scale):
             return NewtonResult(u, True, it, residuals, energies, reaction=R)
         if it >= 4 and len(residuals) >= 4 and residuals[-1] > residuals[-2] > residuals[-3] > residuals[-4]:
             return NewtonResult(u, False, it, residuals, energies, "the residual grows (diverging)")
         du = solve(data, -R, fixed, target - u[fixed])
         energies.append(float(abs(du[free] @ R[free])))
+        du_norm = float(np.abs(du[free]).max(initial=0.0)) if applied else np.inf
         prev = (u, du, measure, applied)
         u = u + du
     return NewtonResult(u, False, it, residuals, energies,

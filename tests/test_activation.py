@@ -1,0 +1,54 @@
+"""Regions that join mid-process and solders that melt: exact stress-free states."""
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from solver import run_case
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def run(name, tmp_path):
+    case = tmp_path / "case.toml"
+    shutil.copy(BENCH / name / "case.toml", case)
+    run_case(case, tmp_path / "out")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    ref = tomllib.loads((BENCH / name / "reference.toml").read_text())
+    steps = {s["name"]: s for s in summary["steps"]}
+    return steps, ref
+
+
+def test_activation_in_a_deformed_state_at_temperature(tmp_path):
+    steps, ref = run("activation", tmp_path)
+    sig = np.array(steps[ref["step"]]["probes"][ref["probe"]])
+    expected = np.array(ref["stress"])
+    assert np.abs(sig - expected).max() <= ref["rel_tol"] * np.abs(expected).max()
+    carrier = np.array(steps[ref["inactive_step"]]["probes"][ref["probe"]])
+    assert np.abs(carrier).max() < ref["inactive_max_stress"]
+
+
+def test_melting_keeps_only_the_stress_from_solidification(tmp_path):
+    steps, ref = run("melting", tmp_path)
+    eth = ref["alpha"] * (ref["T_final"] - ref["T_solidus"])
+    lam2 = 1.0 + 2.0 * (1.0 + ref["nu"]) * eth
+    expected = -ref["E"] * eth / lam2
+    sig = np.array(steps[ref["step"]]["probes"][ref["probe"]])
+    assert sig[0] == pytest.approx(expected, rel=ref["rel_tol"])
+    assert np.abs(sig[1:]).max() < 1e-6 * expected
+    molten = np.array(steps[ref["molten_step"]]["probes"][ref["probe"]])
+    assert np.abs(molten).max() < ref["molten_max_stress"]
+
+
+def test_linear_cases_stay_linear_when_solder_stays_solid(tmp_path):
+    """A solder below its liquidus does not switch the analysis to the nonlinear procedure."""
+    case = tmp_path / "case.toml"
+    text = (BENCH / "melting" / "case.toml").read_text().replace("end = 250.0", "end = 150.0")
+    text = text.replace("start = 250.0", "start = 150.0")
+    case.write_text(text)
+    summary = run_case(case, tmp_path / "out")
+    assert summary["analysis"] == "StaticAnalysis"
