@@ -100,6 +100,11 @@ def load_vector(loads, mesh, layout, form, thickness, case_path):
             for c, v in enumerate(load.value):
                 f[layout.dof0[node] + first + c] += v
             continue
+        if t.kind == "region":   # a fluid filling the region pushes on all it touches
+            boundary = region_surface(mesh, t.name)
+            _add_surface_load(f, mesh, layout, form, thickness, boundary, where,
+                              pressure=-load.value)
+            continue
         boundary = mesh.boundaries[t.name]
         if not boundary.facets or boundary.dim != mesh.dim - 1:
             raise InputError(f"{where}: boundary '{t.name}' has no {'faces' if mesh.dim == 3 else 'edges'} "
@@ -115,6 +120,24 @@ def load_vector(loads, mesh, layout, form, thickness, case_path):
             _add_surface_load(f, mesh, layout, form, thickness, boundary, where,
                               traction=np.asarray(load.value) / area)
     return f
+
+
+def region_surface(mesh, region):
+    """The faces that bound a region (not shared by two of its elements), as a Boundary."""
+    from .mesh import Boundary
+
+    facets = []
+    for b in mesh.blocks_of(region):
+        et = b.etype
+        faces = np.concatenate([b.conn[:, list(face)] for face in et.faces])
+        keys = np.sort(faces[:, :ELEMENTS[et.face_type].n_corner], axis=1)
+        _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        outer = counts[inverse.ravel()] == 1
+        facets.append((ELEMENTS[et.face_type], faces[outer]))
+    nodes = np.unique(np.concatenate([c.ravel() for _, c in facets]))
+    surface = Boundary(f"surface of {region}", mesh.dim - 1, facets, nodes)
+    surface.outward = True   # element faces are numbered outwards from their element
+    return surface
 
 
 def _facet_geometry(mesh, etype, conn, form, thickness):
@@ -180,7 +203,12 @@ def _facet_owners(mesh, etype, conn, where, name):
 
 def _add_surface_load(f, mesh, layout, form, thickness, boundary, where, pressure=None,
                       traction=None):
-    signs = _outward_sign(mesh, boundary, where) if pressure is not None else None
+    if pressure is None:
+        signs = None
+    elif getattr(boundary, "outward", False):
+        signs = [np.ones(len(conn)) for _, conn in boundary.facets]
+    else:
+        signs = _outward_sign(mesh, boundary, where)
     for k, (etype, conn) in enumerate(boundary.facets):
         N, n = _facet_geometry(mesh, etype, conn, form, thickness)
         if pressure is not None:

@@ -520,8 +520,8 @@ def _parse_load(r, f, where, mesh):
             r.vector(f["moment"], f"{where}.moment", 3)
         return Load(target, kind, value)
     if kind == "pressure":
-        if target.kind != "boundary":
-            r.fail(where, "a pressure acts on a boundary")
+        if target.kind == "point":
+            r.fail(where, "a pressure acts on a boundary, or from inside a region (a fluid)")
         value = r.number(f, "pressure", where)
     else:
         value = r.vector(f[kind], f"{where}.{kind}", mesh.dim)

@@ -28,14 +28,17 @@ def default_outdir(case_path):
 
 def load_mesh(case):
     """The mesh of a case: its file, or the family builder's (cached) output."""
+    from .structural import beam_curves
+
     spec = case.mesh
+    keep = beam_curves(case)   # beam-only nodes of [[beams]] curves stay in the mesh
     if spec.file is not None:
-        return read_gmsh(spec.file)
+        return read_gmsh(spec.file, keep_curves=keep)
     from meshes import build_mesh
 
     path = build_mesh(spec.family, spec.params, dim=spec.dim, order=spec.order, size=spec.size,
                       where=f"{case.path}: mesh")
-    return read_gmsh(path)
+    return read_gmsh(path, keep_curves=keep)
 
 
 def make_analysis(model, writer, progress):

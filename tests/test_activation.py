@@ -52,3 +52,10 @@ def test_linear_cases_stay_linear_when_solder_stays_solid(tmp_path):
     case.write_text(text)
     summary = run_case(case, tmp_path / "out")
     assert summary["analysis"] == "StaticAnalysis"
+
+
+def test_fluid_pressure_from_inside_an_inactive_region(tmp_path):
+    steps, ref = run("injection-pressure", tmp_path)
+    for probe in ref["probes"]:
+        sig = np.array(steps[ref["step"]]["probes"][probe])
+        assert np.abs(sig - np.array(ref["stress"])).max() < ref["abs_tol"], probe

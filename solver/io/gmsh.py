@@ -24,8 +24,12 @@ _DIM = {"vertex": 0, "line": 1, "line3": 1, "triangle": 2, "triangle6": 2, "quad
         "hexahedron27": 3, "wedge": 3, "wedge15": 3, "pyramid": 3, "triangle10": 2}
 
 
-def read_gmsh(path):
+def read_gmsh(path, keep_curves=()):
     """Read the Gmsh file ``path`` and return a validated Mesh.
+
+    keep_curves : names of physical curves whose nodes stay in the mesh even where no region
+    element has them (beam-only nodes of [[beams]] curves); other groups must lie on the
+    meshed regions.
 
     Raises InputError when the file is missing or unreadable, has no physical groups, has
     top-dimension elements outside every region or inside two, or uses an element type pkgfem
@@ -51,7 +55,7 @@ def read_gmsh(path):
                              "part to a Physical Surface/Volume (or save with Mesh.SaveAll = 0)") from None
         raise InputError(f"{path}: not a readable Gmsh mesh ({detail.splitlines()[0] if detail else type(exc).__name__})") from None
     _check_unique_names(path)
-    return _from_meshio(m, path)
+    return _from_meshio(m, path, keep_curves)
 
 
 def _check_unique_names(path):
@@ -73,7 +77,7 @@ def _check_unique_names(path):
             seen[name] = dim
 
 
-def _from_meshio(m, path):
+def _from_meshio(m, path, keep_curves=()):
     cell_types = [c.type for c in m.cells]
     unknown = sorted({t for t in cell_types if t not in _DIM})
     if unknown:
@@ -108,7 +112,10 @@ def _from_meshio(m, path):
         points = points[:, :2]
 
     blocks, region_of = _top_cells(m, dims, top, groups, region_names, path, points)
-    used = np.unique(np.concatenate([c.ravel() for c, _ in blocks.values()]))
+    used = np.unique(np.concatenate([c.ravel() for c, _ in blocks.values()] + [
+        np.asarray(m.cells[i].data, dtype=np.int64)[idx].ravel()
+        for name in keep_curves if name in groups and groups[name][0] == 1
+        for i, idx in groups[name][1].items()]))
     renumber = np.full(len(points), -1, dtype=np.int64)
     renumber[used] = np.arange(len(used))
 
