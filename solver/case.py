@@ -262,6 +262,7 @@ def parse_case(raw, path):
     r = _Reader(path)
     r.keys(raw, {"mesh", "materials", "orientations", "reference_temperature", "steps",
                  "probes", "solver", "output", "elements", "title", "description", "inactive",
+                 "reports",
                  *GROUP_TABLES}, "")
     for key in GROUP_TABLES:
         if key in raw and (not isinstance(raw[key], list)

@@ -65,6 +65,9 @@ class Model:
         for g in self.groups:
             g.attach(self)
         self.view = RegionView.build(mesh)
+        from .reports import build_reports
+
+        self.reports = build_reports(case, self)
         first = case.steps[0].temperature_start
         ref = case.reference_temperature or first
         self.reference_temperature = self.temperature_at_qp(ref)
@@ -103,6 +106,15 @@ class Model:
         """Stress (n_el, n_qp, 6) MPa of block ``k`` from strain and temperature."""
         bm = self.block_materials[k]
         return bm.material.stress(eps, T, self.reference_temperature[k], self.form, bm.R)
+
+    def evaluate_reports(self, fields, u):
+        """Report columns (name.quantity -> value) for a converged state."""
+        out = {}
+        disp = self.layout.displacement(u)
+        for rep in self.reports:
+            for q, v in rep.evaluate(fields, disp, self.view).items():
+                out[f"{rep.name}.{q}"] = v
+        return out
 
     def output_strain(self, k, eps, T):
         """Strain for output: tensor components (shears halved); in plane stress the

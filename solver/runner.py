@@ -126,6 +126,11 @@ def run_case(case_path, outdir=None, progress=None):
         timings["total"] = time.perf_counter() - t0
         extra["status"] = status
         extra["timings"] = timings
+        if model.reports and case.output.plots and writer.history:
+            from .reports import plot_history
+
+            extra["plots"] = [os.path.basename(p) for p in
+                              plot_history(str(outdir), writer.history, model.reports)]
         summary = writer.summary(extra)
     log.info("pkgfem %s: %s done in %.2f s", __version__, case_path, timings["total"])
     return summary

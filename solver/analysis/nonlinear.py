@@ -205,6 +205,8 @@ class NonlinearAnalysis:
                                    for b in self.blocks}}
             for g in m.groups:
                 record.setdefault("groups", {})[g.name] = g.results()
+            if m.reports:
+                record["reports"] = _report_record(m, fields, u)
             self.writer.step_done(record)
             self.progress.end_step()
             t_total += d
@@ -226,11 +228,24 @@ class NonlinearAnalysis:
                         res.iterations, res.residuals[-1] if res.residuals else 0.0,
                         getattr(self, "_last_solver", None), extra=extra)
         inc.groups = [g.vtk(u) for g in self.model.groups]
-        inc.history = history
         due = last or (n_inc % max(1, self.model.case.output.every) == 0)
-        self.writer.increment(inc, write_vtk=due)
+        fields = None
+        if self.model.reports:
+            fields = self.writer.nodal_fields(inc)
+            history = dict(history, **self.model.evaluate_reports(fields, u))
+        inc.history = history
+        self.writer.increment(inc, write_vtk=due, fields=fields)
         self.timings["output"] += time.perf_counter() - t
         return inc
+
+
+def _report_record(model, fields, u):
+    """{report name: {quantity: value}} for summary.json."""
+    out = {}
+    for key, v in model.evaluate_reports(fields, u).items():
+        name, q = key.split(".", 1)
+        out.setdefault(name, {})[q] = v
+    return out
 
 
 class _SingularTangent(Exception):

@@ -66,7 +66,11 @@ class StaticAnalysis:
                 t_out = time.perf_counter()
                 result = Increment(si, step.name, inc, t_now, lam, u,
                                    (1 - lam) * P0 + lam * P1, eps, sig, 1, residual, info)
-                fields = self.writer.increment(result)
+                fields = None
+                if m.reports:
+                    fields = self.writer.nodal_fields(result)
+                    result.history = m.evaluate_reports(fields, u)
+                fields = self.writer.increment(result, fields=fields)
                 self.timings["output"] += time.perf_counter() - t_out
                 self.progress.increment(inc)
             reactions = {c.label: _reaction(c, f_int - f_ext, m) for c in cons}
@@ -81,6 +85,10 @@ class StaticAnalysis:
                       "equilibrium_residual": residual,
                       "solver": solver_stats,
                       "seconds": time.perf_counter() - t_step}
+            if m.reports:
+                from .nonlinear import _report_record
+
+                record["reports"] = _report_record(m, fields, u)
             self.writer.step_done(record)
             self.progress.end_step()
             t_total += step.duration

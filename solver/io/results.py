@@ -80,9 +80,10 @@ class ResultWriter:
             fields[name] = view.average(m.mesh, nodal)[:, 0]
         return fields
 
-    def increment(self, inc, write_vtk=True):
-        """Record a converged increment: history row, and a .vtu plus .pvd when asked."""
-        fields = None
+    def increment(self, inc, write_vtk=True, fields=None):
+        """Record a converged increment: history row, and a .vtu plus .pvd when asked.
+
+        fields : point data already computed for this increment (else computed if needed)."""
         umax = float(np.abs(self.model.layout.displacement(inc.u)).max(initial=0.0))
         solver = inc.solver or {}
         self.history.append({"step": inc.step + 1, "step_name": inc.step_name,
@@ -94,7 +95,7 @@ class ResultWriter:
                              **(inc.history or {})})
         self._write_history()
         if self.write_vtk and write_vtk:
-            fields = self.nodal_fields(inc)
+            fields = fields if fields is not None else self.nodal_fields(inc)
             name = f"{self.stem}-{len(self.pvd_entries):04d}.vtu"
             self._write_vtu(os.path.join(self.outdir, name), fields, inc)
             self.pvd_entries.append((inc.time, name))

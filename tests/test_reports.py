@@ -1,0 +1,58 @@
+"""Process reports against closed forms: gap, height, warpage, max, interface stresses."""
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from solver import run_case
+from solver.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    d = tmp_path_factory.mktemp("reports")
+    case = d / "case.toml"
+    shutil.copy(DATA / "reports.toml", case)
+    summary = run_case(case, d / "out")
+    return d / "out", summary
+
+
+def test_reports_match_the_layer_solution(result):
+    """Two layers held at their far faces, a fluid at p = 0.5 MPa between them, the top face
+    lifted 0.01 mm: each layer is in uniaxial strain sigma_yy = -p, shortening by
+    t p / M, M = E (1 - nu) / ((1 + nu)(1 - 2 nu))."""
+    out, summary = result
+    rep = summary["steps"][0]["reports"]
+    E, nu, p, t = 1000.0, 0.3, 0.5, 0.5
+    M = E * (1 - nu) / ((1 + nu) * (1 - 2 * nu))
+    gap = 0.2 + 0.01 + 2 * t * p / M
+    assert rep["opening"]["gap"] == pytest.approx(gap, rel=2e-4)
+    assert rep["opening"]["change"] == pytest.approx(gap - 0.2, rel=2e-3)
+    assert rep["cavity"]["piece1_percent"] == pytest.approx(100 * gap / 0.2, rel=2e-4)
+    assert rep["sheet-warp"]["warpage"] < 1e-9 and rep["sheet-warp"]["coplanarity"] < 1e-9
+    assert rep["bond"]["peel_max"] == pytest.approx(-p, rel=1e-4)
+    assert rep["bond"]["shear_max"] < 1e-8
+    # von Mises of the uniaxial-strain state: |sigma_yy - sigma_xx| (sigma_xx = sigma_zz)
+    assert rep["worst"]["max"] == pytest.approx(p * (1 - nu / (1 - nu)), rel=1e-3)
+
+
+def test_reports_go_to_history_and_plots(result):
+    out, summary = result
+    rows = list(csv.DictReader((out / "history.csv").open()))
+    assert "opening.gap" in rows[0] and "bond.peel_max" in rows[0]
+    assert set(summary["plots"]) >= {"report-opening.png", "report-bond.png"}
+    assert (out / "report-opening.png").stat().st_size > 5000
+
+
+def test_bad_report_is_refused(tmp_path, capsys):
+    text = (DATA / "reports.toml").read_text().replace('region = "cavity"', 'region = "cavty"')
+    case = tmp_path / "case.toml"
+    case.write_text(text)
+    assert main(["run", str(case), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "reports[1].region" in err and "did you mean 'cavity'" in err
