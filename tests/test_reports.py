@@ -50,7 +50,9 @@ def test_reports_go_to_history_and_plots(result):
 
 
 def test_bad_report_is_refused(tmp_path, capsys):
-    text = (DATA / "reports.toml").read_text().replace('region = "cavity"', 'region = "cavty"')
+    text = (DATA / "reports.toml").read_text().replace('kind = "height"\nregion = "cavity"',
+                                                       'kind = "height"\nregion = "cavty"')
+    assert "cavty" in text
     case = tmp_path / "case.toml"
     case.write_text(text)
     assert main(["run", str(case), "-o", str(tmp_path / "out")]) == 2
