@@ -218,9 +218,11 @@ class NonlinearAnalysis:
         if any(not b.epoch.active.all() for b in self.blocks) or \
                 any(b.melting is not None or not b.plain for b in self.blocks):
             extra["active"] = [b.active_field() for b in self.blocks]
-        for name, col in (("network_fraction", 0),):
-            if any(getattr(b.material, "key", "") == "two-network" for b in self.blocks):
-                extra[name] = [b.state_field(col) if getattr(b.material, "key", "") == "two-network"
+        # material state worth seeing: (output name, model key, state column)
+        for name, key, col in (("network_fraction", "two-network", 0),
+                               ("equivalent_plastic_strain", "j2-plastic", 9)):
+            if any(getattr(b.material, "key", "") == key for b in self.blocks):
+                extra[name] = [b.state_field(col) if getattr(b.material, "key", "") == key
                                else np.zeros(b.shape) for b in self.blocks]
         inc = Increment(si, step.name, n_inc, time_now, lam, u, (1 - lam) * P0 + lam * P1,
                         [b.log_strain_voigt() for b in self.blocks],
