@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,10 +20,14 @@ log = logging.getLogger(__name__)
 #: family name -> module (each defines ``Params`` (a dataclass), ``DIMS`` and ``build``)
 FAMILIES = {
     "layered-strip": "meshes.strip",
+    "cavity-package": "meshes.cavity_package",
+    "resilient-pad": "meshes.resilient_pad",
+    "dual-solder": "meshes.dual_solder",
+    "stacked-mold": "meshes.stacked_mold",
 }
 
 #: bump when a builder changes its output for the same parameters (invalidates the cache)
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 
 
 def list_families():
@@ -98,37 +103,98 @@ def build_mesh(family, params=None, dim=2, order=2, size=1.0, path=None, where="
 
     params : dict of builder parameters (mm); dim : 2 or 3; order : 1 or 2;
     size : global element size factor (1 = the builder's default, 0.5 = twice as fine)
-    path : copy the mesh there as well
+    path : copy the mesh (and its quality report) there as well
+
+    The mesh is cached as ``<cache>/<family>-<dim>d-o<order>-<hash>.msh`` where the hash
+    covers the family, the resolved parameters, dim, order, size, the Gmsh version and the
+    builder versions; next to it ``<same>.quality.json`` holds the per-region quality report
+    (see :func:`quality_report`).
     """
     module = family_module(family, f"{where}.family")
     if dim not in module.DIMS:
-        raise InputError(f"{where}.dim: family '{family}' builds dim {', '.join(map(str, module.DIMS))}, not {dim}")
+        raise InputError(f"{where}.dim: family '{family}' builds dim "
+                         f"{', '.join(map(str, module.DIMS))}, not {dim}")
+    if order not in (1, 2):
+        raise InputError(f"{where}.order: must be 1 or 2, not {order!r}")
+    if isinstance(size, bool) or not isinstance(size, (int, float)) or not size > 0:
+        raise InputError(f"{where}.size: must be a positive number, not {size!r}")
     p = make_params(module, dict(params or {}), where)
-    key = json.dumps({"family": family, "params": dataclasses.asdict(p), "dim": dim,
-                      "order": order, "size": size, "gmsh": _gmsh_version(),
-                      "builder": BUILDER_VERSION, "module": getattr(module, "VERSION", 1)},
-                     sort_keys=True, default=str)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    cached = cache_dir() / f"{family}-{dim}d-o{order}-{digest}.msh"
-    if not (use_cache and cached.is_file()):
+    if hasattr(module, "check_dim"):
+        module.check_dim(p, dim, f"{where}.params")
+    cached = cache_path(family, module, p, dim, order, size)
+    report = quality_path(cached)
+    if not (use_cache and cached.is_file() and report.is_file()):
         cached.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".msh", dir=cached.parent)
         os.close(fd)
+        t0 = time.perf_counter()
         try:
             with gmsh_session(family):
-                module.build(p, dim=dim, order=order, size=size)
+                stats = module.build(p, dim=dim, order=order, size=size) or {}
                 _write(tmp)
+            seconds = time.perf_counter() - t0
+            info = {"family": family, "params": dataclasses.asdict(p), "dim": dim,
+                    "order": order, "size": size, "gmsh": _gmsh_version(),
+                    "build_seconds": round(seconds, 3), "builder": stats}
+            _atomic_json(report, quality_report(tmp, info))
             os.replace(tmp, cached)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        log.info("built %s", cached)
+        log.info("built %s in %.1f s", cached, seconds)
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, path)
+        shutil.copyfile(report, quality_path(path))
         return path
     return cached
+
+
+def cache_path(family, module, p, dim, order, size):
+    """Where the mesh of these inputs is cached (a hash of everything that changes it)."""
+    key = json.dumps({"family": family, "params": dataclasses.asdict(p), "dim": dim,
+                      "order": order, "size": float(size), "gmsh": _gmsh_version(),
+                      "builder": BUILDER_VERSION, "module": getattr(module, "VERSION", 1)},
+                     sort_keys=True, default=str)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_dir() / f"{family}-{dim}d-o{order}-{digest}.msh"
+
+
+def quality_path(msh):
+    """The quality report stored next to a mesh file: ``x.msh`` -> ``x.quality.json``."""
+    msh = Path(msh)
+    return msh.with_name(msh.stem + ".quality.json")
+
+
+def quality_report(msh, info=None):
+    """Read ``msh`` and report its size and per-region element quality.
+
+    Returns a dict: ``info`` plus nodes, elements, regions, boundaries and ``quality``:
+    region -> {elements, min_scaled_jacobian, max_aspect_ratio} (solver.quality.quality),
+    with ``worst`` the smallest scaled Jacobian and largest aspect ratio over all regions.
+    """
+    from solver.io.gmsh import read_gmsh
+    from solver.quality import quality
+
+    mesh = read_gmsh(msh)
+    q = quality(mesh)
+    out = dict(info or {})
+    out.update({
+        "nodes": mesh.n_nodes, "elements": mesh.n_elements,
+        "dofs": mesh.n_nodes * mesh.dim,
+        "regions": mesh.regions, "boundaries": sorted(mesh.boundaries), "quality": q,
+        "worst": {"min_scaled_jacobian": min(v["min_scaled_jacobian"] for v in q.values()),
+                  "max_aspect_ratio": max(v["max_aspect_ratio"] for v in q.values())},
+    })
+    return out
+
+
+def _atomic_json(path, data):
+    fd, tmp = tempfile.mkstemp(suffix=".json", dir=Path(path).parent)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh, indent=1, sort_keys=True)
+    os.replace(tmp, path)
 
 
 @contextmanager
