@@ -112,6 +112,15 @@ def _from_meshio(m, path, keep_curves=()):
         points = points[:, :2]
 
     blocks, region_of = _top_cells(m, dims, top, groups, region_names, path, points)
+    for name in keep_curves:   # a misspelt beam curve: say so (not "node outside regions")
+        if name not in groups or groups[name][0] != 1:
+            import difflib
+
+            curves = sorted(n for n, (d, _) in groups.items() if d == 1)
+            close = difflib.get_close_matches(name, curves, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else \
+                f"curves: {', '.join(curves) or 'none'}"
+            raise InputError(f"{path}: no physical curve '{name}' for [[beams]] ({hint})")
     used = np.unique(np.concatenate([c.ravel() for c, _ in blocks.values()] + [
         np.asarray(m.cells[i].data, dtype=np.int64)[idx].ravel()
         for name in keep_curves if name in groups and groups[name][0] == 1
