@@ -429,7 +429,8 @@ def _parse_steps(r, steps_raw, mesh, variables):
     for i, s in enumerate(steps_raw):
         where = f"steps[{i}]"
         r.keys(s, {"name", "temperature", "fix", "loads", "increments", "duration",
-                   "min_increment", "max_increment", "activate", "deactivate"}, where)
+                   "min_increment", "max_increment", "activate", "deactivate",
+                   "platens"}, where)  # platens: validated by solver.contact (case.raw)
         name = r.string(s, "name", where, default=f"step-{i + 1}")
         if name in names:
             r.fail(f"{where}.name", f"step name '{name}' is used twice")

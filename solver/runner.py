@@ -131,6 +131,14 @@ def run_case(case_path, outdir=None, progress=None):
 
             extra["plots"] = [os.path.basename(p) for p in
                               plot_history(str(outdir), writer.history, model.reports)]
+        for g in model.groups:  # run-end hook: group plots (platen force-displacement ...)
+            try:
+                png = g.finish(str(outdir))
+            except Exception as exc:  # a plot must not hide the run's own outcome
+                log.warning("%s: plot not written: %s", g.name, exc)
+                png = None
+            if png:
+                extra.setdefault("plots", []).append(os.path.basename(png))
         summary = writer.summary(extra)
     log.info("pkgfem %s: %s done in %.2f s", __version__, case_path, timings["total"])
     return summary

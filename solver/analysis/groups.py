@@ -5,9 +5,10 @@ A group adds forces and tangent terms to the nonlinear system. The analysis call
 ``connectivity`` and ``extra_dofs`` (before the sparsity pattern exists), ``attach`` (once
 the assembler exists), ``supports`` (for the check that every body is held), then per step
 ``begin_step``, per increment ``prescribed`` (dofs the group drives, e.g. a platen's motion),
-per Newton iteration ``evaluate``, per converged increment ``commit`` and ``history`` (columns
-of history.csv), and at the end of a step ``results`` (summary.json) and ``vtk`` (cells for the
-.vtu files).
+per Newton iteration ``evaluate``, after a converged solve ``augment`` (True: solve the
+increment again with updated multipliers), per converged increment ``commit`` and ``history``
+(columns of history.csv), at the end of a step ``results`` (summary.json) and ``vtk`` (cells
+for the .vtu files), and at the end of the run ``finish`` (plots).
 
 Groups are created from top-level case-file tables by the builders in ``GROUP_KEYS``: the key
 (e.g. ``beams`` for ``[[beams]]``) maps to a function ``build(case, mesh, tables) -> list``.
@@ -74,6 +75,11 @@ class Group:
         when want_tangent). Returns "" or the reason the state is unacceptable."""
         return ""
 
+    def augment(self, u, ctx):
+        """After a converged Newton solve at u: update multipliers (augmented Lagrangian);
+        True asks the analysis to solve the increment again."""
+        return False
+
     def commit(self):
         """Accept the last evaluated state."""
 
@@ -85,6 +91,9 @@ class Group:
         """Extra output cells: (mesh node ids (n,), [(vtk_type, conn into them)], cell data
         dict) or None."""
         return None
+
+    def finish(self, outdir):
+        """Called once at the end of the run (also after a failed step): write plots."""
 
 
 #: case-file key -> "module:function" building the groups of its [[key]] tables, in the order

@@ -6,6 +6,7 @@ IncrementController, each solved by Newton. A step that cannot converge after th
 cutbacks raises ConvergenceError; every converged increment is already written.
 """
 
+import dataclasses
 import logging
 import time
 
@@ -47,7 +48,10 @@ class NonlinearAnalysis:
                                    definite=False)
         s = case.solver
         self.settings = NewtonSettings(max_iterations=s.max_iterations, tolerance=s.tolerance,
-                                       line_search=s.line_search,
+                                       # groups may opt out (corotational beams: the
+                                       # line search fights their first-iteration overshoot)
+                                       line_search=s.line_search and all(
+                                           getattr(g, "line_search", True) for g in model.groups),
                                        length_scale=float(np.ptp(model.mesh.points, axis=0).max()))
         self.timings = {"assembly": 0.0, "solve": 0.0, "stress": 0.0, "output": 0.0}
         self.solver_calls = 0
@@ -95,6 +99,22 @@ class NonlinearAnalysis:
         v = np.concatenate(values)
         u_, idx = np.unique(d, return_index=True)
         return u_, v[idx]
+
+    def _augment(self, system, res, ctx, fixed, target, max_passes=50):
+        """Uzawa outer loop: while a group updates its multipliers after a converged solve
+        (platen contact), solve the increment again from the converged state. These solves
+        take full Newton steps: a multiplier update is a small change of a converged state,
+        and backtracking on the per-dof force ratio (which saturates at 1 at contact nodes)
+        only slows them down."""
+        passes = 0
+        settings = dataclasses.replace(self.settings, line_search=False)
+        while res.converged and passes < max_passes and \
+                any([g.augment(res.u, ctx) for g in self.model.groups]):
+            passes += 1
+            before = res.iterations
+            res = newton(system, res.u, fixed, target, self._solve, settings)
+            res.iterations += before
+        return res
 
     def _context(self, si, step, t_total, t0, t1):
         m = self.model
@@ -159,8 +179,9 @@ class NonlinearAnalysis:
                 ctx = self._context(si, step, t_total, t0, t1)
                 all_fixed, all_target = self._with_group_dofs(fixed, target, ctx)
                 try:
-                    res = newton(self._system(T, ctx, f_ext), u, all_fixed, all_target,
-                                 self._solve, self.settings)
+                    system = self._system(T, ctx, f_ext)
+                    res = newton(system, u, all_fixed, all_target, self._solve, self.settings)
+                    res = self._augment(system, res, ctx, all_fixed, all_target)
                 except _SingularTangent as exc:
                     res = None
                     reason = f"singular tangent ({exc})"
