@@ -4,7 +4,7 @@
 element groups (see solver.analysis.groups): 2D and 3D corotational beams with fibre
 sections (beam2d.py, beam3d.py, section.py), rotation ties to the continuum (tie.py), the
 group that owns their state and output (group.py) and the case-file validation (spec.py).
-The syntax and the connection semantics are documented in docs/beams.md.
+The syntax and the connection semantics are documented in the README (Beams: leads and wire bonds).
 """
 
 
