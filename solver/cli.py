@@ -66,6 +66,9 @@ def _parser():
                         "63 kJ/mol)")
     c.add_argument("--reference-temperature", type=float, metavar="C",
                    help="T_ref of k_ref (default: the highest test temperature)")
+    c.add_argument("--alpha", type=float, default=0.0, metavar="PER_K",
+                   help="the specimen's secant CTE from 23 C, 1/K (default 0): heated between "
+                        "fixed plates it is compressed further; e.g. 3.3e-4 for silicone")
     c.add_argument("--check", action="append", default=[], metavar="T,HOURS",
                    help="also print the predicted compression set of a hold, e.g. 150,1")
 
@@ -184,7 +187,8 @@ def _calibrate(args):
         points.append(SetPoint(T, hours, pct))
     Q = args.activation_energy * 1000.0 / 8.314462618 if args.activation_energy else None
     comp = args.compression / 100.0
-    p = calibrate(points, comp, T_ref=args.reference_temperature, activation_temperature=Q)
+    p = calibrate(points, comp, T_ref=args.reference_temperature, activation_temperature=Q,
+                  alpha=args.alpha)
     print("# two-network compression-set kinetics (paste into a material file)")
     print('model = "two-network"')
     print(f"k_ref = {p['k_ref']:.6g}                  # 1/s at T_ref")
@@ -194,13 +198,14 @@ def _calibrate(args):
     print(f"q_max = {p['q_max']:g}")
     for pt in points:
         print(f"# check: {pt.temperature:g} C, {pt.hours:g} h: measured {pt.percent:g} %, "
-              f"model {predicted_set(p, pt.temperature, pt.hours, comp):.3g} %")
+              f"model {predicted_set(p, pt.temperature, pt.hours, comp, args.alpha):.3g} %")
     for text in args.check:
         try:
             T, hours = (float(v) for v in text.split(","))
         except ValueError:
             raise InputError(f"--check {text}: expected T,HOURS (e.g. 150,1)") from None
-        print(f"# predicted: {T:g} C, {hours:g} h: {predicted_set(p, T, hours, comp):.3g} % set")
+        print(f"# predicted: {T:g} C, {hours:g} h: "
+              f"{predicted_set(p, T, hours, comp, args.alpha):.3g} % set")
     return 0
 
 

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from solver.cli import main
-from solver.materials.calibration import (SetPoint, calibrate, compression_set, predicted_set,
-                                          recovered_stretch, reformed_fraction)
+from solver.materials.calibration import (SetPoint, calibrate, compression_set, held_stretch,
+                                          predicted_set, recovered_stretch, reformed_fraction)
 
 
 def test_closed_form_balance_and_its_inverse():
@@ -54,11 +54,26 @@ def test_library_silicone_pad_matches_its_calibration():
     from solver.materials.library import load
 
     m = load("silicone-pad")
+    alpha = 3.3e-4   # its CTE: the D395 specimen is heated between fixed plates
     q = m.fraction(0.0, 175.0, 22 * 3600.0)
-    assert compression_set(q) == pytest.approx(15.0, rel=1e-4)
+    assert compression_set(q, held=held_stretch(0.25, alpha, 175.0)) == \
+        pytest.approx(15.0, rel=1e-4)
     # a 1 h die-attach cure at 150 C: the pad recovers 80-100 % (here ~99.7 %)
     recovery = 100.0 - compression_set(m.fraction(0.0, 150.0, 3600.0))
     assert 80.0 <= recovery <= 100.0
+
+
+def test_thermal_expansion_in_the_oven():
+    """Heated between fixed plates, a specimen with a CTE holds its networks at the isochoric
+    stretch (1 - c) / (1 + alpha dT): the kinetics calibrated with alpha predict the measured
+    set for that test and a smaller set for the same hold without expansion."""
+    assert held_stretch(0.25, 3.3e-4, 175.0) == pytest.approx(0.75 / (1 + 3.3e-4 * 152.0))
+    fit = calibrate([SetPoint(175.0, 22.0, 15.0)], alpha=3.3e-4)
+    plain = calibrate([SetPoint(175.0, 22.0, 15.0)])
+    assert predicted_set(fit, 175.0, 22.0, alpha=3.3e-4) == pytest.approx(15.0, rel=1e-9)
+    # the same set from a deeper held stretch needs less re-formed network: slower kinetics
+    assert fit["k_ref"] < plain["k_ref"]
+    assert predicted_set(fit, 175.0, 22.0) < 15.0
 
 
 def test_cli_prints_parameters(capsys):

@@ -13,6 +13,13 @@ with lr = 1 - C_B (1 - lh). First-order kinetics at constant T give the rate
 k = -ln(1 - q / q_max) / t, and k(T) = k_ref exp(-Q (1/T - 1/T_ref)) (Arrhenius, T in K).
 Two or more temperatures fit Q (least squares in ln k versus 1/T); with one temperature Q
 must be given.
+
+Thermal expansion: the specimen is compressed at 23 C and heated between fixed plates. Its
+thermal expansion is volumetric, so it leaves the isochoric (shape) part of the deformation,
+the part the networks feel, at lh = (1 - c) / (1 + alpha (T - 23)) along the axis instead of
+1 - c (a silicone with alpha = 330 ppm/K held at 175 C: 0.714 instead of 0.75). The recovered
+stretch is measured back at 23 C, where the thermal strain is gone. Give the specimen's secant
+CTE (1/K, from 23 C) as ``alpha`` so the kinetics describe the material, not the test.
 """
 
 import math
@@ -23,6 +30,8 @@ import numpy as np
 from ..errors import InputError
 
 ZERO_CELSIUS = 273.15
+#: ASTM D395: the specimen is measured (and compressed) at 23 C
+ROOM_TEMPERATURE = 23.0
 #: Q = Ea / R used when one temperature is given: 63 kJ/mol, the apparent activation energy
 #: of chemical stress relaxation of polysiloxane rubber at 120-175 C (Polymer Degradation and
 #: Stability, "Continuous and intermittent stress relaxation studies on foamed polysiloxane
@@ -39,20 +48,28 @@ class SetPoint:
     percent: float
 
 
-def reformed_fraction(percent, compression=0.25):
-    """Network fraction q re-formed during the hold, from a compression set (%)."""
-    lh = 1.0 - compression
-    lr = 1.0 - percent / 100.0 * (1.0 - lh)
+def held_stretch(compression=0.25, alpha=0.0, temperature=ROOM_TEMPERATURE):
+    """Isochoric axial stretch of a specimen compressed by ``compression`` (fraction) at 23 C
+    and held at ``temperature`` (deg C) between fixed plates; ``alpha`` its secant CTE (1/K)."""
+    return (1.0 - compression) / (1.0 + alpha * (temperature - ROOM_TEMPERATURE))
+
+
+def reformed_fraction(percent, compression=0.25, held=None):
+    """Network fraction q re-formed during the hold, from a compression set (%).
+
+    held: the isochoric held stretch (default 1 - compression: no thermal expansion)."""
+    lh = 1.0 - compression if held is None else held
+    lr = 1.0 - percent / 100.0 * compression
     A = lr - lr ** -2
     B = ((lr / lh) - (lr / lh) ** -2) / lh
     return A / (A - B)
 
 
-def recovered_stretch(q, compression=0.25):
+def recovered_stretch(q, compression=0.25, held=None):
     """Recovered stretch lr after release for a re-formed fraction q (inverse of the above)."""
     from scipy.optimize import brentq
 
-    lh = 1.0 - compression
+    lh = 1.0 - compression if held is None else held
     if q <= 0.0:
         return 1.0
 
@@ -61,17 +78,17 @@ def recovered_stretch(q, compression=0.25):
     return brentq(balance, lh, 1.0)
 
 
-def compression_set(q, compression=0.25):
+def compression_set(q, compression=0.25, held=None):
     """Compression set (%) for a re-formed fraction q."""
-    lh = 1.0 - compression
-    return 100.0 * (1.0 - recovered_stretch(q, compression)) / (1.0 - lh)
+    return 100.0 * (1.0 - recovered_stretch(q, compression, held)) / compression
 
 
-def calibrate(points, compression=0.25, q_max=1.0, T_ref=None, activation_temperature=None):
+def calibrate(points, compression=0.25, q_max=1.0, T_ref=None, activation_temperature=None,
+              alpha=0.0):
     """Kinetic parameters {k_ref (1/s), T_ref (C), activation_temperature (K), q_max}.
 
     points : SetPoints; with a single temperature, activation_temperature defaults to
-    DEFAULT_ACTIVATION_TEMPERATURE.
+    DEFAULT_ACTIVATION_TEMPERATURE. alpha : the specimen's secant CTE from 23 C (1/K).
     """
     if not points:
         raise InputError("calibrate: give at least one compression-set point")
@@ -81,7 +98,8 @@ def calibrate(points, compression=0.25, q_max=1.0, T_ref=None, activation_temper
             raise InputError(f"calibrate: compression set {p.percent} % must lie in (0, 100)")
         if p.hours <= 0:
             raise InputError(f"calibrate: hold time {p.hours} h must be positive")
-        q = reformed_fraction(p.percent, compression)
+        q = reformed_fraction(p.percent, compression,
+                              held_stretch(compression, alpha, p.temperature))
         if q >= q_max:
             raise InputError(f"calibrate: {p.percent} % needs a re-formed fraction {q:.3f} "
                              f">= q_max = {q_max}")
@@ -108,10 +126,11 @@ def calibrate(points, compression=0.25, q_max=1.0, T_ref=None, activation_temper
             "q_max": q_max}
 
 
-def predicted_set(params, temperature, hours, compression=0.25):
-    """Compression set (%) the calibrated kinetics predict for a hold."""
+def predicted_set(params, temperature, hours, compression=0.25, alpha=0.0):
+    """Compression set (%) the calibrated kinetics predict for a hold (h) at temperature (C)
+    of a specimen with secant CTE alpha (1/K)."""
     TK = temperature + ZERO_CELSIUS
     k = params["k_ref"] * math.exp(-params["activation_temperature"]
                                    * (1.0 / TK - 1.0 / (params["T_ref"] + ZERO_CELSIUS)))
     q = params["q_max"] * (1.0 - math.exp(-k * hours * 3600.0))
-    return compression_set(q, compression)
+    return compression_set(q, compression, held_stretch(compression, alpha, temperature))
