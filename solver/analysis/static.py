@@ -13,8 +13,7 @@ import numpy as np
 from .. import bcs, post
 from ..errors import ConvergenceError
 from ..io.results import Increment
-from ..solvers.linear import LinearSolver, SingularSystemError, rigid_body_modes
-from ..solvers.pmg import corner_interpolation
+from ..solvers.linear import LinearSolver, SingularSystemError
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +25,8 @@ class StaticAnalysis:
         self.model = model
         self.writer = writer
         self.progress = progress
-        a = model.assembler
-        near_null = rigid_body_modes(model.mesh.points, model.mesh.dim)
-        self.solver = LinearSolver(a.indptr, a.indices, a.n_dof, model.case.solver.linear,
-                                   dim=model.mesh.dim, near_null=near_null,
-                                   rtol=model.case.solver.rtol,
-                                   coarsening=corner_interpolation(model.mesh))
+        self.solver = LinearSolver.for_model(model, model.case.solver.linear,
+                                             rtol=model.case.solver.rtol)
         self.timings = {"assembly": 0.0, "solve": 0.0, "stress": 0.0, "output": 0.0}
 
     def run(self):

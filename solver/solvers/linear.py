@@ -7,6 +7,11 @@ a quadratic-to-linear p-multigrid, see pmg.py). ``auto`` takes the direct solver
 for 3D systems up to ``config.DIRECT_SOLVER_MAX_DOFS_3D`` unknowns; above, p-multigrid for
 quadratic meshes and AMG for linear ones. An iterative solve that does not converge falls
 back to the direct solver.
+
+Layouts with more than the displacement dofs (beam rotations, platens' virtual nodes; see
+nearnull.py) need the ``DofLayout`` and the mesh: pass ``layout=`` and ``mesh=`` (or use
+``LinearSolver.for_model``). Without them, when the rigid-body modes or the coarsening do not
+match the system, the solver says so in the log and solves directly.
 """
 
 import logging
@@ -82,8 +87,18 @@ class LinearSolver:
     """
 
     def __init__(self, indptr, indices, n, method="auto", dim=2, near_null=None, rtol=1e-10,
-                 coarsening=None, definite=True):
+                 coarsening=None, definite=True, layout=None, mesh=None):
         self.definite = definite     # False: symmetric indefinite (nonlinear tangents)
+        self.layout = layout         # DofLayout (solver/dofs.py), None: found on first use
+        self.mesh = mesh             # Mesh with virtual nodes appended (solver/model.py)
+        self._setup = None           # iterative set-up: (B, P_dof, split dofs) or a reason
+        # a multigrid-preconditioned CG that needs more iterations than this has lost
+        # against the direct solver (an indefinite tangent, a near-mechanism): fall back
+        self.max_cg = 500
+        # consecutive solves whose matrix CG found indefinite (p.Ap <= 0) before the direct
+        # solver takes over for good (nonlinear tangents under compression can be)
+        self.max_indefinite = 3
+        self._indefinite = 0
         self.indptr = indptr
         self.indices = indices
         self.n = n
@@ -95,6 +110,17 @@ class LinearSolver:
         self._pardiso = None
         self._upper = None
         self.stats = []
+
+    @classmethod
+    def for_model(cls, model, method="auto", rtol=1e-10, definite=True):
+        """The solver for a Model (solver/model.py): pattern, layout and mesh from it."""
+        from .pmg import corner_interpolation
+
+        a = model.assembler
+        mesh = model.mesh
+        return cls(a.indptr, a.indices, a.n_dof, method, dim=mesh.dim,
+                   near_null=None, rtol=rtol, coarsening=corner_interpolation(mesh),
+                   definite=definite, layout=model.layout, mesh=mesh)
 
     @staticmethod
     def _choose(method, dim, n, quadratic):
@@ -175,33 +201,211 @@ class LinearSolver:
         self.stats.append(info)
         return u, info
 
+    def _iterative_setup(self):
+        """Resolve the near-null space, the dof-level coarsening and the split dofs once.
+
+        Returns a dict, or a string: the reason the iterative path cannot serve this system.
+        """
+        if self._setup is not None:
+            return self._setup
+        from . import nearnull
+
+        layout, mesh = self.layout, self.mesh
+        setup = None
+        if layout is not None and mesh is not None and layout.n_dof == self.n:
+            # AMG: the extra dofs (beam rotations, platens' virtual nodes; a few hundred) are
+            # split off and solved exactly by blocks, so that AMG runs node-wise (BSR) on the
+            # displacement dofs with the six rigid-body modes
+            split = np.zeros(0, dtype=np.int64)
+            if self.method == "amg":
+                split = np.union1d(nearnull.virtual_dofs(layout, mesh),
+                                   nearnull.extra_dofs(layout)).astype(np.int64)
+            setup = {"B": nearnull.near_null_space(mesh.points, layout), "split": split,
+                     "P": None, "blocksize": layout.dim}
+            if self.method == "pmg":
+                setup["P"] = nearnull.dof_coarsening(self.coarsening, layout, mesh)
+            n_extra = int(np.sum(layout.ndn - layout.dim))
+            n_virtual = len(nearnull.virtual_dofs(layout, mesh))
+            if n_extra or n_virtual:
+                log.info("%s: %d rotation dofs and %d virtual-node dofs %s", self.method,
+                         n_extra, n_virtual,
+                         "split off (exact block solve, node-wise AMG on the rest)"
+                         if self.method == "amg" else "on the coarse level (exact)")
+        else:
+            B = self.near_null
+            uniform_P = self.coarsening is None or self.coarsening.shape[0] * self.dim == self.n
+            if (B is None or B.shape[0] == self.n) and uniform_P:
+                setup = {"B": B if B is not None else np.ones((self.n, 1)), "P": None,
+                         "split": np.zeros(0, dtype=np.int64), "blocksize": self.dim}
+                if self.method == "pmg":
+                    setup["P"] = sp.kron(self.coarsening, sp.identity(self.dim, format="csr"),
+                                         format="csr")
+            else:
+                setup = ("the system has dofs beyond the displacements (beam rotations or "
+                         "virtual nodes) and the solver was not given the dof layout "
+                         "(LinearSolver(layout=, mesh=) or LinearSolver.for_model)")
+        self._setup = setup
+        return setup
+
+    def _direct_fallback(self, K, b):
+        if pardiso.available():
+            U = sp.triu(K, format="csr")
+            U.sort_indices()
+            direct = pardiso.Pardiso(mtype=2 if self.definite else -2)
+            direct.factorize(U.indptr, U.indices, U.data)
+            return direct.solve(b)
+        from scipy.sparse.linalg import splu
+
+        return splu(sp.csc_matrix(K), permc_spec="MMD_AT_PLUS_A").solve(b)
+
     def _iterative(self, A, b, fixed):
         """CG with p-multigrid or AMG; falls back to the direct solver if it stalls."""
         from .pmg import PMultigrid, pcg
 
         K = sp.csr_matrix((A, self.indices, self.indptr), shape=(self.n, self.n))
+        setup = self._iterative_setup()
+        if isinstance(setup, str):
+            if not getattr(self, "_told", False):
+                log.warning("%s solver not usable: %s; solving directly", self.method, setup)
+                self._told = True
+            return self._direct_fallback(K, b), 1
         if self.method == "pmg":
-            M = PMultigrid(K, fixed, self.coarsening, self.dim)
+            if getattr(self, "_pmg_coarse", None) is None:
+                # Cholesky first (the Galerkin operator of a stable tangent is definite);
+                # CoarseFactor switches to the indefinite factorization if that fails
+                self._pmg_coarse = CoarseFactor(definite=True)
+            M = PMultigrid(K, fixed, setup["P"], coarse=self._pmg_coarse)
         else:
-            import pyamg
-
-            B = self.near_null if self.near_null is not None else np.ones((self.n, 1))
-            ml = pyamg.smoothed_aggregation_solver(K, B=B, symmetry="hermitian",
-                                                   strength=("symmetric", {"theta": 0.0}),
-                                                   max_coarse=500)
-            M = ml.aspreconditioner(cycle="V")
-            M = M.matvec
-        u, iterations, ok = pcg(K, b, M, self.rtol, config.CG_MAXITER)
+            split, bs = setup["split"], setup["blocksize"]
+            if len(split):
+                M = SplitPreconditioner(K, split,
+                                        lambda Krr, keep: _amg(Krr, setup["B"][keep], bs))
+            else:
+                M = _amg(K, setup["B"], bs)
+        t_setup = time.perf_counter()
+        why = {}
+        u, iterations, ok = pcg(K, b, M, self.rtol, min(config.CG_MAXITER, self.max_cg), why)
+        log.info("%s-CG: %d iterations, %.2f s (%d dofs)", self.method, iterations,
+                 time.perf_counter() - t_setup, self.n)
+        if not ok and why.get("reason", "").startswith(("negative curvature", "indefinite")):
+            self._indefinite += 1
+            if self._indefinite >= self.max_indefinite:
+                log.warning("%s: the tangent was indefinite in %d solves (CG needs a definite "
+                            "matrix); the direct solver takes over for the rest of the run",
+                            self.method, self._indefinite)
+                self.method = "pardiso" if pardiso.available() else "superlu"
+        elif ok:
+            self._indefinite = 0
         if not ok:
-            log.warning("%s-preconditioned CG did not converge in %d iterations; "
-                        "solving directly", self.method, iterations)
+            log.warning("%s-preconditioned CG did not converge in %d iterations (%s, relative "
+                        "residual %.1e); solving directly", self.method, iterations,
+                        why.get("reason"), why.get("relative_residual", np.nan))
             if not pardiso.available():
                 raise ConvergenceError(
                     f"{self.method}-preconditioned CG did not converge in {iterations} "
                     "iterations; set [solver] linear = \"direct\" in the case file")
-            U = sp.triu(K, format="csr")
-            U.sort_indices()
-            direct = pardiso.Pardiso(mtype=2 if self.definite else -2)
-            direct.factorize(U.indptr, U.indices, U.data)
-            u = direct.solve(b)
+            u = self._direct_fallback(K, b)
         return u, iterations
+
+
+def _amg(K, B, blocksize=1):
+    """pyamg smoothed aggregation V-cycle on K with near-null space B, as a callable.
+
+    blocksize : dofs per node when K is ordered node by node with that many dofs each
+    (aggregation then works on nodes, as it should for elasticity); 1: dof by dof.
+    """
+    import pyamg
+
+    if blocksize > 1 and K.shape[0] % blocksize == 0:
+        K = sp.bsr_matrix(K, blocksize=(blocksize, blocksize))
+    ml = pyamg.smoothed_aggregation_solver(K, B=B, symmetry="hermitian",
+                                           strength=("symmetric", {"theta": 0.0}),
+                                           max_coarse=500)
+    log.debug("AMG hierarchy: %s", ml)
+    return ml.aspreconditioner(cycle="V").matvec
+
+
+class SplitPreconditioner:
+    """Symmetric block preconditioner for a system with a few "hub" dofs e (platens'
+    virtual nodes) coupled to many others r:
+
+        K = [[K_rr, K_re], [K_er, K_ee]]
+
+    One application is a symmetric multiplicative Schwarz sweep e -> r -> e: an exact solve on
+    the small block K_ee (dense), the inner preconditioner (AMG on K_rr) on the rest, and the
+    exact e solve again. Symmetric positive definite when K is and the inner one is.
+
+    make_inner(K_rr, keep) -> callable r -> z; keep : (n,) bool of the r dofs.
+    """
+
+    def __init__(self, K, e_dofs, make_inner):
+        n = K.shape[0]
+        keep = np.ones(n, dtype=bool)
+        keep[e_dofs] = False
+        self.r = np.flatnonzero(keep)
+        self.e = np.asarray(e_dofs, dtype=np.int64)
+        Kr = K[self.r]
+        self.Krr = Kr[:, self.r].tocsr()
+        self.Kre = Kr[:, self.e].tocsr()
+        self.Ker = self.Kre.T.tocsr()
+        Kee = K[self.e][:, self.e]
+        Kee = (0.5 * (Kee + Kee.T)).tocsc()
+        if len(self.e) <= 1500:
+            inv = np.linalg.pinv(Kee.toarray())
+            self._solve_e = lambda v: inv @ v
+        else:
+            from scipy.sparse.linalg import splu
+
+            self._solve_e = splu(Kee).solve
+        self.inner = make_inner(self.Krr, keep)
+
+    def __call__(self, res):
+        z = np.empty_like(res)
+        re = res[self.e]
+        xe = self._solve_e(re)
+        xr = self.inner(res[self.r] - self.Kre @ xe)
+        xe = self._solve_e(re - self.Ker @ xr)
+        z[self.r] = xr
+        z[self.e] = xe
+        return z
+
+
+class CoarseFactor:
+    """The p-multigrid coarse solver, kept between solves: PARDISO's symbolic analysis is
+    reused while the coarse pattern stays the same (it does across Newton iterations);
+    pyamg without MKL."""
+
+    def __init__(self, definite=True):
+        self.definite = definite
+        self._ps = None
+        self._pattern = None
+
+    def __call__(self, Ac):
+        """Factorize Ac (CSR, sorted); returns a solve callable."""
+        if not pardiso.available():
+            import pyamg
+
+            ml = pyamg.smoothed_aggregation_solver(Ac, symmetry="hermitian")
+            return lambda r: ml.solve(r, maxiter=1, cycle="V", tol=1e-30)
+        U = sp.triu(Ac, format="csr")
+        U.sort_indices()
+        if self._pattern is not None and np.array_equal(self._pattern[0], U.indptr) \
+                and np.array_equal(self._pattern[1], U.indices):
+            indptr, indices = self._pattern
+        else:
+            indptr, indices = U.indptr, U.indices
+            self._pattern = (indptr, indices)
+            self._ps = pardiso.Pardiso(mtype=2 if self.definite else -2)
+        try:
+            self._ps.factorize(indptr, indices, U.data)
+        except pardiso.PardisoError:
+            if self._ps_mtype() == -2:
+                raise
+            log.info("p-multigrid coarse level not positive definite: symmetric indefinite")
+            self.definite = False
+            self._ps = pardiso.Pardiso(mtype=-2)
+            self._ps.factorize(indptr, indices, U.data)
+        return self._ps.solve
+
+    def _ps_mtype(self):
+        return 2 if self.definite else -2

@@ -51,15 +51,18 @@ class PMultigrid:
     """Preconditioner ``M^-1 r`` for a Dirichlet-eliminated quadratic stiffness matrix.
 
     A : scipy CSR (n, n) with fixed rows/columns replaced by the diagonal; fixed : bool (n,)
-    P_nodes : node-level interpolation from corner_interpolation; dim : dofs per node
+    P : dof-level interpolation (n, n_coarse) from the coarse space (nearnull.dof_coarsening;
+    for a uniform layout kron(corner_interpolation, I_dim)); or, with ``dim``, the node-level
+    one. coarse : callable Ac -> solve (linear.CoarseFactor keeps PARDISO's analysis), or None
     """
 
-    def __init__(self, A, fixed, P_nodes, dim, degree=3):
+    def __init__(self, A, fixed, P, dim=None, degree=3, coarse=None):
         t0 = time.perf_counter()
         self.A = A
         self.degree = degree
         self.dinv = 1.0 / A.diagonal()
-        P = sp.kron(P_nodes, sp.identity(dim, format="csr"), format="csr")
+        if dim is not None:
+            P = sp.kron(P, sp.identity(dim, format="csr"), format="csr")
         keep = np.where(fixed, 0.0, 1.0)
         self.P = sp.diags(keep) @ P               # corrections vanish at fixed dofs
         self.PT = self.P.T.tocsr()
@@ -69,7 +72,7 @@ class PMultigrid:
         Ac = (Ac + sp.diags(unused.astype(float))).tocsr()
         Ac.sort_indices()
         self.lo, self.hi = self._spectrum_bounds()
-        self._coarse = self._coarse_solver(Ac)
+        self._coarse = coarse(Ac) if coarse is not None else self._coarse_solver(Ac)
         self.setup_seconds = time.perf_counter() - t0
         self.coarse_dofs = Ac.shape[0]
         log.info("p-multigrid: %d -> %d dofs, setup %.2f s", A.shape[0], Ac.shape[0],
@@ -113,11 +116,15 @@ class PMultigrid:
         return x
 
 
-def pcg(A, b, M, rtol, maxiter):
+def pcg(A, b, M, rtol, maxiter, info=None):
     """Preconditioned conjugate gradients with the parallel CSR product.
 
-    Returns x, iterations, converged (relative residual <= rtol).
+    Returns x, iterations, converged (relative residual <= rtol). Stops early, not converged,
+    on a direction of non-positive curvature p.Ap <= 0 (an indefinite matrix, where CG is not
+    the method) or a non-positive r.z (an indefinite preconditioner). info : optional dict,
+    receives "reason" and "relative_residual".
     """
+    info = {} if info is None else info
     n = len(b)
     x = np.zeros(n)
     r = b.copy()
@@ -128,16 +135,27 @@ def pcg(A, b, M, rtol, maxiter):
     p = z.copy()
     rz = r @ z
     q = np.empty(n)
+    info["reason"] = "maximum iterations"
     for it in range(1, maxiter + 1):
+        if not rz > 0.0:
+            info["reason"] = "indefinite preconditioner (r.z <= 0)"
+            break
         K.csr_matvec(A.indptr, A.indices, A.data, p, q)
-        alpha = rz / (p @ q)
+        pq = p @ q
+        if not pq > 0.0:
+            info["reason"] = "negative curvature (p.Ap <= 0): the matrix is not definite"
+            break
+        alpha = rz / pq
         x += alpha * p
         r -= alpha * q
         if np.linalg.norm(r) <= rtol * bnorm:
+            info["reason"] = ""
+            info["relative_residual"] = np.linalg.norm(r) / bnorm
             return x, it, True
         z = M(r)
         rz_new = r @ z
         p *= rz_new / rz
         p += z
         rz = rz_new
-    return x, maxiter, False
+    info["relative_residual"] = np.linalg.norm(r) / bnorm
+    return x, it, False
