@@ -141,6 +141,12 @@ class SolverSpec:
     tolerance: float = 1e-6
     line_search: bool = True
     inactive_stiffness: float = 1e-6   # shear modulus of inactive elements / their material's
+    convergence: str = "per-dof"       # per-dof | norms | all (solvers/newton.py)
+    energy_tolerance: object = None    # energy-norm tolerance; None: tolerance ** 2
+    easy_iterations: int = 4           # increments: grow after `easy_increments` increments
+    easy_increments: int = 2           #   in a row converged in <= easy_iterations
+    growth: float = 1.5                #   by this factor,
+    cutback: float = 0.25              #   cut back by this one on failure
 
 
 @dataclass(frozen=True)
@@ -317,7 +323,12 @@ def parse_case(raw, path):
 
     s = raw.get("solver", {})
     r.keys(s, {"linear", "rtol", "nonlinear", "max_iterations", "tolerance", "line_search",
-               "inactive_stiffness"}, "solver")
+               "inactive_stiffness", "convergence", "energy_tolerance", "easy_iterations",
+               "easy_increments", "growth", "cutback"}, "solver")
+    if r.number(s, "growth", "solver", default=1.5) < 1.0:
+        r.fail("solver.growth", "must be at least 1")
+    if not 0.0 < r.number(s, "cutback", "solver", default=0.25) < 1.0:
+        r.fail("solver.cutback", "must lie between 0 and 1")
     nonlinear = s.get("nonlinear", "auto")
     if nonlinear not in ("auto", True, False):
         r.fail("solver.nonlinear", 'expected "auto", true or false')
@@ -331,7 +342,17 @@ def parse_case(raw, path):
                         tolerance=r.number(s, "tolerance", "solver", default=1e-6, positive=True),
                         line_search=s.get("line_search", True),
                         inactive_stiffness=r.number(s, "inactive_stiffness", "solver",
-                                                    default=1e-6, positive=True))
+                                                    default=1e-6, positive=True),
+                        convergence=r.string(s, "convergence", "solver",
+                                             ("per-dof", "norms", "all"), default="per-dof"),
+                        energy_tolerance=(r.number(s, "energy_tolerance", "solver", positive=True)
+                                          if "energy_tolerance" in s else None),
+                        easy_iterations=r.number(s, "easy_iterations", "solver", default=4,
+                                                 positive=True, integer=True),
+                        easy_increments=r.number(s, "easy_increments", "solver", default=2,
+                                                 positive=True, integer=True),
+                        growth=r.number(s, "growth", "solver", default=1.5),
+                        cutback=r.number(s, "cutback", "solver", default=0.25))
     o = raw.get("output", {})
     r.keys(o, {"vtk", "plots", "every"}, "output")
     for k in ("vtk", "plots"):

@@ -4,6 +4,11 @@ Each step ramps loads, prescribed displacements and temperature linearly in time
 values at the end of the previous step; time advances by increments chosen by
 IncrementController, each solved by Newton. A step that cannot converge after the allowed
 cutbacks raises ConvergenceError; every converged increment is already written.
+
+A displacement constraint of the previous step that a step no longer has (a release) is not
+dropped at once: its reaction at the end of the previous step is applied as an external force
+scaled by (1 - lambda) over the step, so the release is a smooth load path that the increment
+control can cut back (as Abaqus ramps the reactions of removed boundary conditions down).
 """
 
 import dataclasses
@@ -15,9 +20,8 @@ import numpy as np
 from .. import bcs, post
 from ..errors import ConvergenceError
 from ..io.results import Increment
-from ..solvers.linear import LinearSolver, SingularSystemError, rigid_body_modes
+from ..solvers.linear import LinearSolver, SingularSystemError
 from ..solvers.newton import NewtonSettings, newton
-from ..solvers.pmg import corner_interpolation
 from ..solvers.stepping import IncrementController
 from .continuum import ContinuumBlock, choose_formulation
 from .groups import Context
@@ -40,19 +44,18 @@ class NonlinearAnalysis:
             model, k, case.elements.get(regions[b.region])),
             active=regions[b.region] not in case.inactive)
             for k, b in enumerate(model.mesh.blocks)]
-        self.solver = LinearSolver(a.indptr, a.indices, a.n_dof, case.solver.linear,
-                                   dim=model.mesh.dim,
-                                   near_null=rigid_body_modes(model.mesh.points, model.mesh.dim),
-                                   rtol=case.solver.rtol,
-                                   coarsening=corner_interpolation(model.mesh),
-                                   definite=False)
+        self.solver = LinearSolver.for_model(model, case.solver.linear, rtol=case.solver.rtol,
+                                             definite=False)
         s = case.solver
         self.settings = NewtonSettings(max_iterations=s.max_iterations, tolerance=s.tolerance,
-                                       # groups may opt out (corotational beams: the
-                                       # line search fights their first-iteration overshoot)
+                                       # groups may opt out (platens: measured 2 % more
+                                       # iterations with it; the beams' opt-out predates the
+                                       # energy line search, which saves them 29 %)
                                        line_search=s.line_search and all(
                                            getattr(g, "line_search", True) for g in model.groups),
-                                       length_scale=float(np.ptp(model.mesh.points, axis=0).max()))
+                                       length_scale=float(np.ptp(model.mesh.points, axis=0).max()),
+                                       convergence=s.convergence,
+                                       energy_tolerance=s.energy_tolerance)
         self.timings = {"assembly": 0.0, "solve": 0.0, "stress": 0.0, "output": 0.0}
         self.solver_calls = 0
         for blk in self.blocks:
@@ -68,9 +71,11 @@ class NonlinearAnalysis:
             f = np.zeros(a.n_dof)
             fabs = np.zeros(a.n_dof)
             data = a.shared_matrix_data() if want_tangent else None
+            # forces only (line-search trials): the kernels want an array, never touched
+            kdata = data if want_tangent else _NO_MATRIX
             reason = ""
             for blk, Tb in zip(self.blocks, T):
-                status = blk.evaluate(u, Tb, ctx.dt, want_tangent, f, fabs, data)
+                status = blk.evaluate(u, Tb, ctx.dt, want_tangent, f, fabs, kdata)
                 if status:
                     reason = _REASONS[status] + f" ({blk.describe()})"
                     break
@@ -103,16 +108,15 @@ class NonlinearAnalysis:
     def _augment(self, system, res, ctx, fixed, target, max_passes=50):
         """Uzawa outer loop: while a group updates its multipliers after a converged solve
         (platen contact), solve the increment again from the converged state. These solves
-        take full Newton steps: a multiplier update is a small change of a converged state,
-        and backtracking on the per-dof force ratio (which saturates at 1 at contact nodes)
-        only slows them down."""
+        take full Newton steps: a multiplier update is a small change of a converged state."""
         passes = 0
         settings = dataclasses.replace(self.settings, line_search=False)
         while res.converged and passes < max_passes and \
                 any([g.augment(res.u, ctx) for g in self.model.groups]):
             passes += 1
             before = res.iterations
-            res = newton(system, res.u, fixed, target, self._solve, settings)
+            res = newton(system, res.u, fixed, target, self._solve, settings,
+                         load_scale=self._load_scale)
             res.iterations += before
         return res
 
@@ -142,6 +146,9 @@ class NonlinearAnalysis:
         u = np.zeros(m.layout.n_dof)
         f_prev = np.zeros(m.layout.n_dof)
         t_total = 0.0
+        fixed_prev = np.zeros(0, dtype=np.int64)
+        R_prev = None     # out-of-balance forces (reactions at fixed dofs) at the last converged state
+        s = case.solver
         for si, step in enumerate(case.steps):
             t_step = time.perf_counter()
             cons = bcs.constraints(step.fix, m.mesh, m.layout, case.path)
@@ -153,11 +160,21 @@ class NonlinearAnalysis:
             P0 = m.temperature_at_points(step.temperature_start)
             P1 = m.temperature_at_points(step.temperature_end)
             u_start = u[fixed].copy()
+            # released constraints: their reactions, ramped down to zero over the step
+            released = np.setdiff1d(fixed_prev, fixed)
+            f_release = np.zeros(m.layout.n_dof)
+            if len(released) and R_prev is not None:
+                f_release[released] = R_prev[released]
+                log.info("step %s: %d constraint(s) released, reactions ramped down "
+                         "(largest %.3g N)", step.name, len(released),
+                         float(np.abs(f_release).max()))
             for g in m.groups:
                 g.begin_step(si, step)
             d = step.duration
             ctrl = IncrementController(d, d / step.increments, d * step.min_increment,
-                                       d * step.max_increment)
+                                       d * step.max_increment, cutback=s.cutback,
+                                       growth=s.growth, easy_iterations=s.easy_iterations,
+                                       easy=s.easy_increments)
             self.progress.start_step(step.name, step.increments)
             n_inc = 0
             record_iterations = []
@@ -174,13 +191,17 @@ class NonlinearAnalysis:
                     blk.prepare((1 - lam0) * a_ + lam0 * b_, (1 - lam) * a_ + lam * b_,
                                 activate=first and region in step.activate,
                                 deactivate=first and region in step.deactivate)
-                f_ext = f_prev + lam * (f_end - f_prev)
+                f_ext = f_prev + lam * (f_end - f_prev) + (1 - lam) * f_release
+                free = np.ones(m.layout.n_dof, dtype=bool)
+                free[fixed] = False
+                self._load_scale = float(np.linalg.norm(f_ext[free]))
                 target = u_start + lam * (values - u_start)
                 ctx = self._context(si, step, t_total, t0, t1)
                 all_fixed, all_target = self._with_group_dofs(fixed, target, ctx)
                 try:
                     system = self._system(T, ctx, f_ext)
-                    res = newton(system, u, all_fixed, all_target, self._solve, self.settings)
+                    res = newton(system, u, all_fixed, all_target, self._solve, self.settings,
+                                 load_scale=self._load_scale)
                     res = self._augment(system, res, ctx, all_fixed, all_target)
                 except _SingularTangent as exc:
                     res = None
@@ -197,6 +218,7 @@ class NonlinearAnalysis:
                     ctrl.converged(t1, res.iterations)
                     n_inc += 1
                     record_iterations.append(res.iterations)
+                    last_newton = res
                     last = ctrl.done
                     result = self._output(si, step, n_inc, t_total + t1, lam, u, P0, P1, res, last,
                                           history)
@@ -216,6 +238,11 @@ class NonlinearAnalysis:
             fields = self.writer.nodal_fields(result)
             record = {"name": step.name, "increments": n_inc,
                       "iterations": record_iterations,
+                      # the Newton sequences of the step's last increment
+                      "newton": {"force_ratio": last_newton.residuals,
+                                 "residual_norm": last_newton.norms,
+                                 "energy": last_newton.energies,
+                                 "line_searches": last_newton.line_searches},
                       "time": t_total + d,
                       "probes": probe_values(m, result, fields),
                       "regions": post.region_extremes(m.mesh, m.view, fields["stress"]),
@@ -232,6 +259,7 @@ class NonlinearAnalysis:
             self.progress.end_step()
             t_total += d
             f_prev = f_end
+            fixed_prev, R_prev = fixed, R
 
     def _output(self, si, step, n_inc, time_now, lam, u, P0, P1, res, last, history):
         t = time.perf_counter()
@@ -269,6 +297,9 @@ def _report_record(model, fields, u):
         name, q = key.split(".", 1)
         out.setdefault(name, {})[q] = v
     return out
+
+
+_NO_MATRIX = np.zeros(0)
 
 
 class _SingularTangent(Exception):
