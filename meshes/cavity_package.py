@@ -22,9 +22,10 @@ meshed from the start so that a step can activate it):
 
 Boundaries: ``platen-bottom`` (first substrate's underside), ``platen-top`` (the sheet's
 exposed outer surface, held by the top platen), ``ball-tops`` (with solder balls),
-``symmetry-x``/``symmetry-z``, interfaces ``<a>/<b>``, curves ``lead-<k>``, ``wire-<k>``,
-points ``lead-<k>-tip``, ``lead-<k>-root``, ``wire-<k>-chip``, ``wire-<k>-pad``,
-``center-bottom``. In 2D the curves run along an edge of their strip (a mesh line).
+``symmetry-x``/``symmetry-z``, ``edge-x``/``edge-z`` (the outer package edges), interfaces
+``<a>/<b>``, curves ``lead-<k>``, ``wire-<k>``, points ``lead-<k>-tip``, ``lead-<k>-root``,
+``wire-<k>-chip``, ``wire-<k>-pad``, ``center-bottom``. In 2D the curves run along an edge of
+their strip (a mesh line).
 """
 
 import math
@@ -35,7 +36,7 @@ from solver.errors import InputError
 from .layered import Curve, Disk, Layout, Part, Rect, build_layered, footprint, grazes
 
 DIMS = (2, 3)
-VERSION = 1
+VERSION = 2
 EXTENTS = ("auto", "half", "full", "quarter", "slice")
 
 
@@ -272,6 +273,7 @@ def _section(p, extent):
             points[f"wire-{k}-pad"] = ((xwe,), y["front"])
     points["center-bottom"] = ((0.0,), 0.0)
     planes = {"symmetry-x": ("x", 0.0)} if extent == "half" else {}
+    planes["edge-x"] = ("x", p.A)       # the package's outer edge (a dam for the injection)
     exposed = {"platen-top": y["top"]}
     return Layout(Rect(x0, p.A), parts, h["hy"], h["max"], curves, points, planes,
                   top="ball-tops" if p.solder_balls else None, exposed=exposed)
@@ -341,6 +343,8 @@ def _plan(p, extent):
         planes["symmetry-x"] = ("x", 0.0)
     if dom.z0 == 0.0:
         planes["symmetry-z"] = ("z", 0.0)
+    planes["edge-x"] = ("x", p.A)       # the package's outer edges (a dam for the injection)
+    planes["edge-z"] = ("z", p.A)
     return Layout(dom, parts, h["hy"], h["max"], curves, points, planes,
                   top="ball-tops" if p.solder_balls else None,
                   exposed={"platen-top": y["top"]})

@@ -42,7 +42,7 @@ from solver.errors import InputError
 from .layered import Curve, Disk, Layout, Part, Rect, build_layered, footprint
 
 DIMS = (2, 3)
-VERSION = 3
+VERSION = 4
 MIL = 0.0254   # mm
 
 VARIANTS = ("discrete-pads", "unitary-pad", "multi-opening-pad", "chip-face", "plate", "posts",
@@ -93,6 +93,14 @@ class Params:
     ground_plane: bool = False             # copper plane 113 on the frame's underside (fig. 12)
     ground_plane_thickness: float = 0.018  # copper (typical)
     encapsulant: bool = True               # compliant layer 58 region (activated later)
+    # process (F2 spring-back): the as-built state before the platens compress the pads
+    frame_standoff: float = 0.0        # frame top above the chip back before compression (the
+                                       # uncured die attach over the chip is thicker by this;
+                                       # pressed flush by a compression of this much; 0: flush)
+    frame_attach: bool = False         # the adhesive layer between frame and heat spreader as its
+                                       # own region `frame-attach` (structure 40 attached to the
+                                       # first side assembly, seed 002 [0017]), apart from the
+                                       # die attach over the chip that cures under compression
     # variants without a frame
     plate_width: float = 7.6           # auxiliary plate 341 (fig. 15)
     plate_thickness: float = 0.2       # (typical)
@@ -142,6 +150,7 @@ class Params:
         y["pad"] = y["dielectric"] + self.pad_height
         y["frame"] = y["pad"] + (self.ground_plane_thickness if self.ground_plane else 0.0)
         y["body"] = y["back"] + (self.plate_thickness if self.variant == "plate" else 0.0)
+        y["body"] += self.frame_standoff if self.has_frame else 0.0
         y["spreader"] = y["body"] + (self.die_attach_thickness if self.heat_spreader else 0.0)
         y["top"] = y["spreader"] + (self.heat_spreader_thickness if self.heat_spreader else 0.0)
         y["cover"] = y["top"] + (self.coverlay_thickness if self.coverlay else 0.0)
@@ -149,7 +158,7 @@ class Params:
 
     def frame_height(self):
         y = self.levels()
-        return y["back"] - y["frame"]
+        return y["body"] - y["frame"]
 
     def lead_span(self):
         """(tip, root) x of the lead on the +x edge (tip under the bump centre)."""
@@ -183,7 +192,7 @@ class Params:
                     "element_height_3d"):
             if not getattr(self, key) > 0:
                 bad(key, f"must be positive (got {getattr(self, key)})")
-        for key in ("bump_inset", "corner_keepout", "pad_clearance"):
+        for key in ("bump_inset", "corner_keepout", "pad_clearance", "frame_standoff"):
             if getattr(self, key) < 0:
                 bad(key, "must not be negative")
         if self.variant == "single-pad":
@@ -238,9 +247,17 @@ class Params:
             if self.variant in ("unitary-pad", "multi-opening-pad") and \
                     ring_out - self.pad_clearance <= ring_in:
                 bad("pad_clearance", "leaves no unitary pad")
+        elif self.frame_standoff > 0:
+            bad("frame_standoff", f"variant '{self.variant}' has no frame")
         elif self.ground_plane:
             bad("ground_plane", f"the ground plane lines the frame's underside: variant "
                 f"'{self.variant}' has no frame")
+        if self.frame_attach and not (self.has_frame and self.heat_spreader):
+            bad("frame_attach", "the frame attach joins the heat spreader to the frame: needs a "
+                "frame variant and heat_spreader = true")
+        if self.frame_standoff > 0 and not self.heat_spreader:
+            bad("frame_standoff", "the standoff is taken up by the die attach: needs "
+                "heat_spreader = true")
         if self.second_pads:
             if not (self.has_frame and self.heat_spreader):
                 bad("second_pads", "the second resilient element sits between the heat spreader "
@@ -320,7 +337,7 @@ def _stack(p, fp, dim, section):
         parts.append(Part("encapsulant", domain, y["dielectric"], y["body"], h["fill"]))
     parts.append(Part("dielectric", domain, 0.0, y["dielectric"], h["fill"]))
     if p.has_frame:
-        parts.append(Part("frame", fp["frame"], y["frame"], y["back"], h["edge"]))
+        parts.append(Part("frame", fp["frame"], y["frame"], y["body"], h["edge"]))
         parts.append(Part("adhesive", fp["adhesive"], y["dielectric"], y["frame"], h["edge"]))
         if p.ground_plane:
             parts.append(Part("ground-plane", fp["frame"], y["pad"], y["frame"], h["edge"]))
@@ -342,6 +359,10 @@ def _stack(p, fp, dim, section):
         parts.append(Part("leads", fp["leads"], y["dielectric"], y["lead"], h["lead"]))
     if p.heat_spreader:
         parts.append(Part("die-attach", domain, y["body"], y["spreader"], h["fill"]))
+        if y["body"] > y["back"] + 1e-12 and p.has_frame:   # frame standoff: thicker over the chip
+            parts.append(Part("die-attach", fp["chip"], y["back"], y["body"], h["fill"]))
+        if p.frame_attach:
+            parts.append(Part("frame-attach", fp["frame"], y["body"], y["spreader"], h["edge"]))
         if p.second_pads:
             parts.append(Part("pads-2", fp["pads"], y["body"], y["spreader"], h["pad"]))
         parts.append(Part("heat-spreader", domain, y["spreader"], y["top"], h["fill"]))

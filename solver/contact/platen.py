@@ -378,15 +378,17 @@ class PlatenGroup(Group):
         return out
 
     def vtk(self, u):
-        cells = []
-        pressure, gap = [], []
+        # one cell block per VTK type: the writer takes every cell-data array per cell block
+        # (a surface made of facets of several regions comes as several blocks of one type)
+        by_type = {}
         for etype, conn in self.boundary.facets:
-            idx = np.searchsorted(self.nodes, conn)
-            cells.append((VTK_TYPES[etype.name], idx))
-            pressure.append(self.pressure[idx].mean(axis=1))
-            gap.append(self.gN[idx].mean(axis=1))
-        return (self.nodes, cells, {"contact_pressure": np.concatenate(pressure),
-                                    "contact_gap": np.concatenate(gap)})
+            by_type.setdefault(VTK_TYPES[etype.name], []).append(np.searchsorted(self.nodes, conn))
+        cells = [(vtk_type, np.concatenate(idx)) for vtk_type, idx in by_type.items()]
+        pressure = np.concatenate([self.pressure[idx].mean(axis=1) for _, idx in cells])
+        gap = np.concatenate([self.gN[idx].mean(axis=1) for _, idx in cells])
+        if len(cells) > 1:   # facets of several types: one value per cell of every block
+            return (self.nodes, cells, {})
+        return (self.nodes, cells, {"contact_pressure": pressure, "contact_gap": gap})
 
     def finish(self, outdir):
         """Write <name>-force.png: platen force against platen displacement."""
