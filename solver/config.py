@@ -24,3 +24,13 @@ LINEAR_RESIDUAL_TOL = 1e-6
 
 #: Number of threads for numba and MKL unless the user set them.
 THREADS = int(os.environ.get("PKGFEM_THREADS", os.cpu_count() or 1))
+
+#: Melting and solidification (deg C). An element's mean temperature within PHASE_TOL of its
+#: solidus or liquidus is there (the round-off of an increment cut at the crossing).
+PHASE_TOL = 1e-6
+#: A crossing of the solidus or liquidus within PHASE_BAND of an increment's start or end takes
+#: effect at that end instead of cutting the increment there, at an error of at most
+#: alpha * PHASE_BAND in the frozen element's thermal strain (2.5e-6 for a solder). With a
+#: temperature field that is not uniform, every crossing that lies PHASE_BAND or more from the
+#: others costs an increment (the band groups the rest); a uniform temperature is exact.
+PHASE_BAND = 0.1

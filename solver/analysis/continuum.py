@@ -54,9 +54,10 @@ class ContinuumBlock:
         Tref = np.broadcast_to(model.reference_temperature[k], self.shape)
         # committed epoch: whether active, reference configuration and temperature
         self.epoch = Epoch(np.full(n_el, bool(active)), None, np.ones(self.shape),
-                           Tref.copy(), np.ones(n_el))
+                           Tref.copy(), np.ones(n_el), molten=np.zeros(n_el, dtype=bool))
         if self.melting is not None:   # molten at the start: inactive
             hot = Tref.mean(axis=1) >= self.melting[1]
+            self.epoch.molten = self.epoch.active & hot
             self.epoch.active &= ~hot
         self.plain = bool(self.epoch.active.all())
         self.soft_mu = model.case.solver.inactive_stiffness * _shear_modulus(self.material, Tref)
@@ -65,30 +66,39 @@ class ContinuumBlock:
 
     # ------------------------------------------------------------------ epochs
     def prepare(self, T0, T1, activate=False, deactivate=False):
-        """Activation state for the next increment (a trial until commit).
+        """Activation state for the next increment (a trial until commit); returns where in the
+        increment a fusible element first reaches its solidus or liquidus.
 
-        T0, T1 : (n_el, n_qp) temperatures at the start and end of the increment;
+        T0, T1 : (n_el, n_qp) temperatures at the start and end of the increment, deg C;
         activate / deactivate : the step switches the whole region (first increment).
+
+        Returns s in (0, 1]: the fraction of the increment at which the first element's mean
+        temperature crosses its solidus (molten, cooling) or liquidus (solid, heating); 1.0 when
+        none does. An element changes phase only at the start of an increment, in the
+        configuration of that moment, so the analysis ends the increment at s: the element
+        reaches the solidus still molten and freezes at the start of the next increment, in
+        its shape at the solidus and stress-free at the solidus (melting likewise). The state
+        prepared here stays valid for the shortened increment.
         """
         ep = self.epoch
-        switch_on = np.zeros(self.shape[0], dtype=bool)
-        switch_off = np.zeros(self.shape[0], dtype=bool)
+        n_el = self.shape[0]
+        switch_on = np.zeros(n_el, dtype=bool)
+        switch_off = np.zeros(n_el, dtype=bool)
         Ton = T0.copy()
         if activate:
             switch_on |= ~ep.active
         if deactivate:
             switch_off |= ep.active
+        freeze = melt = np.zeros(n_el, dtype=bool)
+        s = 1.0
         if self.melting is not None:
-            solidus, liquidus = self.melting
-            mean = T1.mean(axis=1)
-            switch_off |= ep.active & (mean >= liquidus)
-            freeze = ~ep.active & (mean <= solidus) & ~switch_on
-            if np.any(freeze):
-                switch_on |= freeze
-                Ton[freeze] = solidus    # stress-free at the temperature where it solidified
+            freeze, melt, s = self._phase_changes(T0, T1, switch_on, switch_off)
+            switch_on |= freeze
+            switch_off |= melt
+            Ton[freeze] = self.melting[0]   # stress-free at the temperature where it solidified
         if not (switch_on.any() or switch_off.any()):
             self._pending = ep
-            return
+            return s
         new = ep.copy()
         changed = switch_on | switch_off
         Fa_inv = new.Fa_inv if new.Fa_inv is not None else \
@@ -101,14 +111,52 @@ class ContinuumBlock:
         new.Ta[switch_on] = Ton[switch_on]
         new.active[switch_on] = True
         new.active[switch_off] = False
+        new.molten[changed] = False
+        new.molten[melt] = True
         new.reset = switch_on
         self._pending = new
         self.plain = False
         names = self.model.mesh.regions[self.block.region]
         if switch_on.any():
-            log.info("region %s: %d element(s) activated", names, int(switch_on.sum()))
+            log.info("region %s: %d element(s) activated%s", names, int(switch_on.sum()),
+                     f" ({int(freeze.sum())} solidified)" if freeze.any() else "")
         if switch_off.any():
-            log.info("region %s: %d element(s) deactivated", names, int(switch_off.sum()))
+            log.info("region %s: %d element(s) deactivated%s", names, int(switch_off.sum()),
+                     f" ({int(melt.sum())} molten)" if melt.any() else "")
+        return s
+
+    def _phase_changes(self, T0, T1, switch_on, switch_off):
+        """Which elements freeze or melt at the start of the increment, and the fraction s of
+        the increment where the next one would (see ``prepare``).
+
+        A molten element freezes when its mean temperature is below the solidus, or at it and
+        cooling, or (mushy alloy) holding at it; a solid one melts when above the liquidus, or
+        at it and heating, or (mushy) holding at it. "At" means within PHASE_TOL, or within
+        PHASE_BAND of the start when the increment crosses the line. A molten element that
+        touches the solidus and turns back (or a solid one the liquidus) keeps its phase.
+        """
+        solidus, liquidus = self.melting
+        tol, band = config.PHASE_TOL, config.PHASE_BAND
+        m0, m1 = T0.mean(axis=1), T1.mean(axis=1)
+        mushy = liquidus - solidus > tol
+        molten = self.epoch.molten & ~switch_on & ~switch_off
+        solid = (self.epoch.active | switch_on) & ~switch_off
+        c0, c1 = m0 - solidus, m1 - solidus
+        d0, d1 = m0 - liquidus, m1 - liquidus
+        freeze = molten & ((c0 < -tol) | ((c0 <= band) & (c1 < -tol))
+                           | (mushy & (np.abs(c0) <= tol) & (np.abs(c1) <= tol)))
+        melt = solid & ((d0 > tol) | ((d0 >= -band) & (d1 > tol))
+                        | (mushy & (np.abs(d0) <= tol) & (np.abs(d1) <= tol)))
+        # crossings inside the increment, beyond the band of its end: there c0 > band (d0 <
+        # -band), so 0 < s < 1
+        s = 1.0
+        cool = ((molten & ~freeze) | melt) & (c0 > band) & (c1 < -band)
+        heat = ((solid & ~melt) | freeze) & (d0 < -band) & (d1 > band)
+        if cool.any():
+            s = min(s, float(np.min(c0[cool] / (c0[cool] - c1[cool]))))
+        if heat.any():
+            s = min(s, float(np.min(d0[heat] / (d0[heat] - d1[heat]))))
+        return freeze, melt, s
 
     def evaluate(self, u, T, dt, want_tangent, f, fabs, data):
         """Add internal forces (and tangent) at displacement u, temperatures T (n_el, n_qp).
@@ -242,16 +290,20 @@ class Epoch:
     active : (n_el,) bool; Fa_inv : (n_el, n_qp, 3, 3) inverse reference configuration or None
     (the original one); Ja : (n_el, n_qp) its volume ratio; Ta : (n_el, n_qp) stress-free
     temperature, deg C; theta_a : (n_el,) element volume ratio at activation; reset : elements
-    whose material state starts afresh in the pending increment
+    whose material state starts afresh in the pending increment; molten : (n_el,) bool,
+    inactive because molten (only these solidify; a region not yet activated or deactivated
+    does not)
     """
 
-    def __init__(self, active, Fa_inv, Ja, Ta, theta_a, reset=None):
+    def __init__(self, active, Fa_inv, Ja, Ta, theta_a, reset=None, molten=None):
         self.active, self.Fa_inv, self.Ja, self.Ta, self.theta_a = active, Fa_inv, Ja, Ta, theta_a
         self.reset = reset
+        self.molten = np.zeros(len(active), dtype=bool) if molten is None else molten
 
     def copy(self):
         return Epoch(self.active.copy(), None if self.Fa_inv is None else self.Fa_inv.copy(),
-                     self.Ja.copy(), self.Ta.copy(), self.theta_a.copy())
+                     self.Ja.copy(), self.Ta.copy(), self.theta_a.copy(),
+                     molten=self.molten.copy())
 
 
 def choose_formulation(model, k, requested):

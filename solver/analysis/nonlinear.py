@@ -9,6 +9,10 @@ A displacement constraint of the previous step that a step no longer has (a rele
 dropped at once: its reaction at the end of the previous step is applied as an external force
 scaled by (1 - lambda) over the step, so the release is a smooth load path that the increment
 control can cut back (as Abaqus ramps the reactions of removed boundary conditions down).
+
+An increment in which a fusible element's temperature crosses its solidus or liquidus ends at
+the crossing (ContinuumBlock.prepare returns where), so that the element changes phase at the
+start of the next increment in its configuration at the crossing.
 """
 
 import dataclasses
@@ -139,6 +143,28 @@ class NonlinearAnalysis:
         self._last_solver = info
         return du
 
+    def _prepare_blocks(self, step, T0, T1, t0, t1):
+        """Activation state of every block for the increment (t0, t1) of ``step`` (T0, T1:
+        per-block temperatures at the step's start and end); returns the increment's end, cut
+        back to where a fusible element first reaches its solidus or liquidus, so that it
+        changes phase at the start of the next increment in the configuration of that moment
+        (an increment controller's event: the controller's increment size is kept)."""
+        d = step.duration
+        lam0, lam1 = t0 / d, t1 / d
+        first = t0 == 0.0
+        s = 1.0
+        for blk, a_, b_ in zip(self.blocks, T0, T1):
+            region = self.model.mesh.regions[blk.block.region]
+            s = min(s, blk.prepare((1 - lam0) * a_ + lam0 * b_, (1 - lam1) * a_ + lam1 * b_,
+                                   activate=first and region in step.activate,
+                                   deactivate=first and region in step.deactivate))
+        if s < 1.0:
+            cut = t0 + s * (t1 - t0)
+            log.info("step %s: increment (%.6g, %.6g) ends at %.6g where a fusible region "
+                     "reaches its solidus or liquidus", step.name, t0, t1, cut)
+            t1 = cut
+        return t1
+
     # ------------------------------------------------------------------ steps
     def run(self):
         m = self.model
@@ -181,16 +207,10 @@ class NonlinearAnalysis:
             result = None
             R = None
             while not ctrl.done:
-                t0, t1 = ctrl.next()
+                t0, t_next = ctrl.next()
+                t1 = self._prepare_blocks(step, T0, T1, t0, t_next)
                 lam = t1 / d
                 T = [(1 - lam) * a + lam * b for a, b in zip(T0, T1)]
-                lam0 = t0 / d
-                for blk, a_, b_ in zip(self.blocks, T0, T1):
-                    region = m.mesh.regions[blk.block.region]
-                    first = t0 == 0.0
-                    blk.prepare((1 - lam0) * a_ + lam0 * b_, (1 - lam) * a_ + lam * b_,
-                                activate=first and region in step.activate,
-                                deactivate=first and region in step.deactivate)
                 f_ext = f_prev + lam * (f_end - f_prev) + (1 - lam) * f_release
                 free = np.ones(m.layout.n_dof, dtype=bool)
                 free[fixed] = False
@@ -227,7 +247,7 @@ class NonlinearAnalysis:
                 reason = res.reason if res is not None else reason
                 log.info("step %s: increment at t=%.4g (dt=%.3g) failed: %s", step.name, t1,
                          t1 - t0, reason)
-                if not ctrl.failed():
+                if not ctrl.failed(t1 - t0 if t1 < t_next else None):
                     self.progress.end_step()
                     raise ConvergenceError(
                         f"step '{step.name}' did not converge at time {t0:.6g} of {d:g} s "

@@ -47,6 +47,9 @@ class IncrementController:
         return self.time, end
 
     def converged(self, end, iterations):
+        """The increment ending at ``end`` converged. ``end`` may lie before the end that
+        ``next`` proposed (the analysis ended the increment at an event: a solder reaching
+        its solidus); the increment size is kept for the next one."""
         self.time = end
         self.cutbacks = 0
         if iterations <= self.easy_iterations:
@@ -57,9 +60,12 @@ class IncrementController:
         else:
             self._easy_count = 0
 
-    def failed(self):
-        """Cut the increment back; False when it cannot be cut any further."""
+    def failed(self, length=None):
+        """Cut the increment back; False when it cannot be cut any further. ``length``: the
+        increment that failed, when the analysis had ended it before ``next``'s end."""
         self._easy_count = 0
         self.cutbacks += 1
+        if length is not None:
+            self.dt = min(self.dt, length)
         self.dt *= self.cutback
         return self.dt >= self.minimum * (1 - 1e-12) and self.cutbacks <= self.max_cutbacks
