@@ -207,10 +207,10 @@ class ContinuumBlock:
             return MATERIAL_FAILED
         tau = tau.reshape(self.shape + (3, 3))
         a = a.reshape(self.shape + (9, 9))
-        if not self.plain:
+        if not self.plain:   # tau and a are this evaluation's own arrays: scale in place
             Ja = ep.Ja[..., None, None]
-            tau = tau * Ja
-            a = a * Ja
+            tau *= Ja
+            a *= Ja
         if md:
             theta, V = fs.element_dilatation(J, g.dV)
             theta_eff = theta / ep.theta_a

@@ -22,9 +22,43 @@ from numba.extending import intrinsic
 from ..config import JIT_PARALLEL
 
 
-@njit(**JIT_PARALLEL)
 def deformation_gradient(dNdX, N, xq, u, form, conn, dof0):
     """F (n_el, n_qp, 3, 3) from nodal displacements u (n_dof,) mm."""
+    if form == 0:
+        return _deformation_gradient_3d(dNdX, u, conn, dof0)
+    return _deformation_gradient(dNdX, N, xq, u, form, conn, dof0)
+
+
+@njit(**JIT_PARALLEL)
+def _deformation_gradient_3d(dNdX, u, conn, dof0):
+    """deformation_gradient of 3D solids: the element's displacements gathered once."""
+    n_el, n_qp, n, _ = dNdX.shape
+    F = np.empty((n_el, n_qp, 3, 3))
+    for e in prange(n_el):
+        ue = np.empty((n, 3))
+        for a in range(n):
+            d = dof0[conn[e, a]]
+            ue[a, 0] = u[d]
+            ue[a, 1] = u[d + 1]
+            ue[a, 2] = u[d + 2]
+        for q in range(n_qp):
+            for i in range(3):
+                s0 = 1.0 if i == 0 else 0.0
+                s1 = 1.0 if i == 1 else 0.0
+                s2 = 1.0 if i == 2 else 0.0
+                for a in range(n):
+                    s0 += ue[a, i] * dNdX[e, q, a, 0]
+                    s1 += ue[a, i] * dNdX[e, q, a, 1]
+                    s2 += ue[a, i] * dNdX[e, q, a, 2]
+                F[e, q, i, 0] = s0
+                F[e, q, i, 1] = s1
+                F[e, q, i, 2] = s2
+    return F
+
+
+@njit(**JIT_PARALLEL)
+def _deformation_gradient(dNdX, N, xq, u, form, conn, dof0):
+    """deformation_gradient, any dimension (2D: plane and axisymmetric)."""
     n_el, n_qp, n_en, dim = dNdX.shape
     F = np.zeros((n_el, n_qp, 3, 3))
     for e in prange(n_el):
@@ -45,12 +79,61 @@ def deformation_gradient(dNdX, N, xq, u, form, conn, dof0):
     return F
 
 
-@njit(**JIT_PARALLEL)
 def spatial_gradients(dNdX, N, xq, F, form):
     """g (n_el, n_qp, n_en, 3), hoop h (n_el, n_qp, n_en) and J (n_el, n_qp).
 
     Returns also ``ok`` (bool): False when some J <= 0 (an element turned inside out).
     """
+    if form == 0:
+        return _spatial_gradients_3d(dNdX, F)
+    return _spatial_gradients(dNdX, N, xq, F, form)
+
+
+@njit(**JIT_PARALLEL)
+def _spatial_gradients_3d(dNdX, F):
+    """spatial_gradients of 3D solids (h = 0): F^-1 from cofactors, unrolled."""
+    n_el, n_qp, n, _ = dNdX.shape
+    g = np.empty((n_el, n_qp, n, 3))
+    Jout = np.empty((n_el, n_qp))
+    bad = 0
+    for e in prange(n_el):
+        for q in range(n_qp):
+            f00 = F[e, q, 0, 0]
+            f01 = F[e, q, 0, 1]
+            f02 = F[e, q, 0, 2]
+            f10 = F[e, q, 1, 0]
+            f11 = F[e, q, 1, 1]
+            f12 = F[e, q, 1, 2]
+            f20 = F[e, q, 2, 0]
+            f21 = F[e, q, 2, 1]
+            f22 = F[e, q, 2, 2]
+            J = (f00 * (f11 * f22 - f12 * f21) - f01 * (f10 * f22 - f12 * f20)
+                 + f02 * (f10 * f21 - f11 * f20))
+            Jout[e, q] = J
+            if J <= 0.0:
+                bad += 1
+            i00 = (f11 * f22 - f12 * f21) / J
+            i01 = (f02 * f21 - f01 * f22) / J
+            i02 = (f01 * f12 - f02 * f11) / J
+            i10 = (f12 * f20 - f10 * f22) / J
+            i11 = (f00 * f22 - f02 * f20) / J
+            i12 = (f02 * f10 - f00 * f12) / J
+            i20 = (f10 * f21 - f11 * f20) / J
+            i21 = (f01 * f20 - f00 * f21) / J
+            i22 = (f00 * f11 - f01 * f10) / J
+            for a in range(n):
+                d0 = dNdX[e, q, a, 0]
+                d1 = dNdX[e, q, a, 1]
+                d2 = dNdX[e, q, a, 2]
+                g[e, q, a, 0] = i00 * d0 + i10 * d1 + i20 * d2
+                g[e, q, a, 1] = i01 * d0 + i11 * d1 + i21 * d2
+                g[e, q, a, 2] = i02 * d0 + i12 * d1 + i22 * d2
+    return g, np.zeros((n_el, n_qp, n)), Jout, bad == 0
+
+
+@njit(**JIT_PARALLEL)
+def _spatial_gradients(dNdX, N, xq, F, form):
+    """spatial_gradients, any dimension (2D: plane and axisymmetric)."""
     n_el, n_qp, n_en, dim = dNdX.shape
     g = np.zeros((n_el, n_qp, n_en, 3))
     h = np.zeros((n_el, n_qp, n_en))
