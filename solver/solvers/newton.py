@@ -37,7 +37,7 @@ acts only where it helps:
 - never on the first free correction of an increment, the one that carries the load change:
   for a nearly incompressible body its full step overshoots along the straight line by the
   O(du^2) volume error (s(1)/s(0) = -1 to -1300 measured on releases and Cook's membrane), which
-  the next Newton step removes; shortening it makes Newton crawl (benchmarks/RESULTS-newton.md);
+  the next Newton step removes; shortening it makes Newton crawl (benchmarks/RESULTS.md, "Newton-Raphson");
 - a full step into an unacceptable state (an element turned inside out, a failed material
   update) is backtracked (bisection) instead of failing the increment at once.
 
@@ -77,7 +77,7 @@ class NewtonSettings:
 class NewtonResult:
     u: np.ndarray
     converged: bool
-    iterations: int
+    iterations: int          # corrections solved (a linear problem converges in 1)
     residuals: list = field(default_factory=list)   # per-dof force ratio, one per iteration
     energies: list = field(default_factory=list)    # |du . R| of each correction
     reason: str = ""
@@ -107,14 +107,15 @@ def newton(system, u0, fixed, target, solve, settings, load_scale=0.0):
     n_free = 0     # corrections so far that did not move prescribed dofs
     it = 0
     R = None
-    for it in range(1, settings.max_iterations + 1):
+    # the last pass only checks the state the last correction reached
+    for it in range(1, settings.max_iterations + 2):
         if it == 1:
             R, fabs, data, status = system(u, True)
         if status:
-            return NewtonResult(u, False, it, residuals, energies, status, norms=norms,
+            return NewtonResult(u, False, it - 1, residuals, energies, status, norms=norms,
                                 line_searches=n_ls)
         if not np.all(np.isfinite(R)):
-            return NewtonResult(u, False, it, residuals, energies, "the residual is not finite",
+            return NewtonResult(u, False, it - 1, residuals, energies, "the residual is not finite",
                                 norms=norms, line_searches=n_ls)
         measure = _measure(R, fabs, free)
         norm = _norm_ratio(R, fabs, free, load_scale)
@@ -129,14 +130,16 @@ def newton(system, u0, fixed, target, solve, settings, load_scale=0.0):
             not energies or energies[-1] <= settings.energy_tol * e_ref)
         ok = {"per-dof": by_dof, "norms": by_norm, "all": by_dof and by_norm}[mode]
         if applied and (ok or small_du):
-            return NewtonResult(u, True, it, residuals, energies, reaction=R, norms=norms,
+            return NewtonResult(u, True, it - 1, residuals, energies, reaction=R, norms=norms,
                                 line_searches=n_ls)
         if applied and grow_from is None:
             grow_from = len(residuals) - 1
         if grow_from is not None and len(residuals) - grow_from >= 4 and (
                 _grows(residuals[-4:]) or _grows(norms[-4:])):
-            return NewtonResult(u, False, it, residuals, energies,
+            return NewtonResult(u, False, it - 1, residuals, energies,
                                 "the residual grows (diverging)", norms=norms, line_searches=n_ls)
+        if it > settings.max_iterations:
+            break
         du = solve(data, -R, fixed, target - u[fixed])
         s0 = float(du[free] @ R[free])
         energies.append(abs(s0))
@@ -173,10 +176,7 @@ def newton(system, u0, fixed, target, solve, settings, load_scale=0.0):
         if applied:
             n_free += 1
         u = u_new
-    if not status and R is not None and np.all(np.isfinite(R)):
-        residuals.append(_measure(R, fabs, free))
-        norms.append(_norm_ratio(R, fabs, free, load_scale))
-    return NewtonResult(u, False, it, residuals, energies,
+    return NewtonResult(u, False, settings.max_iterations, residuals, energies,
                         f"no convergence in {settings.max_iterations} iterations "
                         f"(residual {residuals[-1] if residuals else float('nan'):.2e})",
                         norms=norms, line_searches=n_ls)
