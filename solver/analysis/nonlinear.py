@@ -53,8 +53,7 @@ class NonlinearAnalysis:
         s = case.solver
         self.settings = NewtonSettings(max_iterations=s.max_iterations, tolerance=s.tolerance,
                                        # groups may opt out (platens: measured 2 % more
-                                       # iterations with it; the beams' opt-out predates the
-                                       # energy line search, which saves them 29 %)
+                                       # iterations with it)
                                        line_search=s.line_search and all(
                                            getattr(g, "line_search", True) for g in model.groups),
                                        length_scale=float(np.ptp(model.mesh.points, axis=0).max()),

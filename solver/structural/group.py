@@ -81,12 +81,6 @@ def polylines(conn):
 class BeamGroup(Group):
     """Beams of one [[beams]] table (spec: solver.structural.spec.BeamSpec)."""
 
-    #: The Newton line search (backtracking on the per-dof residual measure) is switched off
-    #: in models with beams: the linearised step of a corotational beam overshoots the chord
-    #: length (axial forces EA/EI L^2 times the bending ones) in its first iteration, a
-    #: harmless overshoot that full Newton steps remove in one or two iterations, while
-    #: backtracking on it stalls.
-    line_search = False
 
     def __init__(self, spec, case, mesh):
         self.spec = spec
