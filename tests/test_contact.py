@@ -521,6 +521,144 @@ def test_friction_stick_and_slide(tmp_path, monkeypatch, spec):
         assert err.max() <= FRICTION["follow_tol"] * np.linalg.norm(platen)
 
 
+# ============================================================================ release in place
+def _sheet_case(tmp_path, name, steps, elements=64):
+    """A stiff sheet (0.05 mm) on a soft layer (0.5 mm, bonded to a fixed base), 2 mm long,
+    its top surface held by the vacuum platen ``chuck``: the F1 chuck in miniature. With 64
+    quad8 along it the surface has 129 nodes (the F1 2D sheet: 125)."""
+    text = f'''
+[mesh]
+family = "layered-strip"
+formulation = "plane-strain"
+order = 2
+[mesh.params]
+length = 2.0
+thicknesses = [0.5, 0.05]
+names = ["layer", "sheet"]
+divisions = [4, 1]
+elements_along = {elements}
+
+[materials]
+layer = {{ model = "neo-hookean", mu = 1.0, K = 20.0, alpha = 0.0 }}
+sheet = {{ model = "linear-elastic", E = 2500.0, nu = 0.34, alpha = 0.0 }}
+
+[[platens]]
+name = "chuck"
+surface = "top"
+mode = "held"
+
+[output]
+vtk = false
+plots = false
+
+[[probes]]
+name = "pull-point"
+point = [1.0, 0.55]
+field = "displacement"
+[[probes]]
+name = "end"
+point = [2.0, 0.55]
+field = "displacement"
+''' + steps
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text)
+    from solver import run_case as run
+
+    return run(path, tmp_path / f"{name}-out")
+
+
+PULL = '''
+[[steps]]
+name = "pull"
+increments = 2
+fix = [ { boundary = "bottom", u = 0.0 } ]
+loads = [ { point = [1.0, 0.55], force = [0.0, -0.6] } ]
+platens = { chuck = { mode = "held", displacement = [0.0, 0.0] } }
+'''
+
+
+def test_held_sheet_released_in_place_returns_to_rest(tmp_path):
+    """A sheet held in place by the chuck and pulled down at one point (0.6 N), then let go
+    in place (``released`` without a motion) while the pull is removed over the same step:
+    the hold and the load decay together, every surface node stays on the platen with no
+    pressure (grazing contact all along the step), and the unloaded elastic body ends in its
+    reference configuration (uniqueness of the unloaded state), the contact open.
+    Before the fix (contact state following every Newton iterate, contact from zero
+    multipliers) this did not converge at any increment."""
+    s = _sheet_case(tmp_path, "rest", PULL + '''
+[[steps]]
+name = "release"
+increments = 2
+loads = []
+platens = { chuck = { mode = "released" } }
+''')
+    pull, rel = s["steps"]
+    g = pull["groups"]["chuck"]
+    assert g["force"][1] == pytest.approx(0.6, rel=1e-6)          # the chuck carries the pull
+    assert rel["increments"] == 2                                  # no cutback
+    assert rel["groups"]["chuck"]["displacement"] == [0.0, 0.0]   # let go in place
+    assert rel["max_displacement"] <= 1e-9                         # back at rest, mm
+    assert np.abs(rel["groups"]["chuck"]["force"]).max() <= 1e-9
+    assert rel["groups"]["chuck"]["contact_nodes"] == 0
+
+
+def test_held_sheet_released_in_place_under_load_is_plain_contact(tmp_path):
+    """The same sheet let go in place with the pull still on: the sheet dips under the pull
+    and its ends rise against the platen, which pushes them down (contact over part of the
+    surface, grazing over much of it). Frictionless contact with elastic bodies has one
+    solution whatever the path: the state must be the one of the sheet pulled with the
+    platen as a plain (frictionless) contact from the start, and the platen, the support
+    and the pull must balance."""
+    s = _sheet_case(tmp_path, "loaded", PULL + '''
+[[steps]]
+name = "release"
+increments = 2
+platens = { chuck = { mode = "released" } }
+''')
+    ref = _sheet_case(tmp_path, "plain", PULL.replace('mode = "held"', 'mode = "contact"'))
+    rel = s["steps"][1]
+    plain = ref["steps"][0]
+    assert rel["increments"] == 2
+    F = np.array(rel["groups"]["chuck"]["force"])
+    assert F[1] < -0.05                                    # it pushes the ends down
+    assert F @ np.array([0.0, -1.0]) > 0.0                 # a contact only pushes
+    R = np.array(rel["reactions"]["bottom"])
+    assert np.abs(F + R + np.array([0.0, -0.6])).max() <= 1e-6 * 0.6
+    assert F == pytest.approx(np.array(plain["groups"]["chuck"]["force"]), rel=1e-4, abs=1e-9)
+    for probe in ("pull-point", "end"):
+        u, u0 = np.array(rel["probes"][probe]), np.array(plain["probes"][probe])
+        assert np.abs(u - u0).max() <= 1e-4 * np.abs(u0).max()
+    assert rel["probes"]["pull-point"][1] < -0.04          # the sheet dips under the pull
+    assert abs(rel["probes"]["end"][1]) <= 1e-5            # and its end lies on the platen
+    assert rel["groups"]["chuck"]["max_penetration"] <= 1e-5 * 0.05   # tolerance * h
+
+
+def test_force_controlled_held_platen_released_in_place(tmp_path):
+    """A force-controlled chuck (it lifts the sheet by pulling with 0.3 N and moves with it),
+    released without a motion: it stays where it floated while the hold decays, and the
+    elastic stack springs back to rest, leaving the platen."""
+    s = _sheet_case(tmp_path, "force", '''
+[[steps]]
+name = "lift"
+increments = 2
+fix = [ { boundary = "bottom", u = 0.0 } ]
+platens = { chuck = { mode = "held", force = [0.0, 0.3] } }
+
+[[steps]]
+name = "release"
+increments = 2
+platens = { chuck = { mode = "released" } }
+''')
+    lift, rel = s["steps"]
+    up = lift["groups"]["chuck"]["displacement"]
+    assert lift["groups"]["chuck"]["force"][1] == pytest.approx(0.3, rel=1e-5)
+    assert up[1] > 0.005
+    assert rel["groups"]["chuck"]["displacement"] == pytest.approx(up, abs=1e-15)
+    assert rel["groups"]["chuck"]["control"] == "displacement"
+    assert rel["max_displacement"] <= 1e-9
+    assert rel["groups"]["chuck"]["contact_nodes"] == 0
+
+
 # ============================================================================ outputs
 def test_outputs_history_summary_png_vtk(tmp_path, monkeypatch):
     """history.csv has the platen columns per increment, summary.json the per-step results,

@@ -36,12 +36,14 @@ import numpy as np
 OPEN, STICK, SLIP = 0, 1, 2
 
 
-def tractions(held, d, g0, normal, k, lam, anchor, mu, slipping):
+def tractions(held, d, g0, normal, k, lam, anchor, mu, slipping, closed=None):
     """Tractions and tangents of all nodes of one surface, multipliers and state fixed.
 
     held : bool (mode held) ; d : (n, dim) mm ; g0 : (n,) mm ; normal : (dim,) unit
     k : (n,) N/mm^3 ; lam : (n, dim) MPa ; anchor : (n, dim) mm ; mu : float ;
-    slipping : (n,) bool, frozen slip state (friction)
+    slipping : (n,) bool, frozen slip state (friction) ;
+    closed : (n,) bool or None, a frozen normal contact state: closed nodes carry
+    p_N = lam . n - k g_N of either sign, open ones nothing (None: closed where that is >= 0)
     Returns t (n, dim) MPa, C (n, dim, dim) N/mm^3, g_N (n,) mm, p_N (n,) MPa (normal
     pressure, compression positive), status (n,) int8 (OPEN, STICK = closed, SLIP).
     """
@@ -53,7 +55,8 @@ def tractions(held, d, g0, normal, k, lam, anchor, mu, slipping):
         C = np.broadcast_to(np.eye(dim), (n_nodes, dim, dim)) * k[:, None, None]
         return t, np.ascontiguousarray(C), gN, t @ normal, np.full(n_nodes, STICK, np.int8)
     trial = lam @ normal - k * gN
-    closed = trial >= 0.0
+    if closed is None:
+        closed = trial >= 0.0
     pN = np.where(closed, trial, 0.0)
     t = pN[:, None] * normal[None, :]
     C = (closed * k)[:, None, None] * nn[None]
@@ -66,9 +69,10 @@ def tractions(held, d, g0, normal, k, lam, anchor, mu, slipping):
         q = lamT - k[:, None] * ((d - anchor) @ P)
         qn = np.linalg.norm(q, axis=1)
         qhat = _unit(q)
-        t = t + np.where(stick[:, None], q, 0.0) + (mu * pN * slip)[:, None] * qhat
+        bound = mu * np.maximum(pN, 0.0)
+        t = t + np.where(stick[:, None], q, 0.0) + (bound * slip)[:, None] * qhat
         C = C + (stick * k)[:, None, None] * P[None]
-        cs = np.where(slip & (qn > 0.0), mu * pN * k / np.where(qn > 0.0, qn, 1.0), 0.0)
+        cs = np.where(slip & (qn > 0.0), bound * k / np.where(qn > 0.0, qn, 1.0), 0.0)
         C = C + cs[:, None, None] * (P[None] - np.einsum("ni,nj->nij", qhat, qhat))
         status = np.where(slip, SLIP, status).astype(np.int8)
     return t, C, gN, pN, status

@@ -20,7 +20,17 @@ quadratically once the contact set settles (except while nodes slide, see law.py
 it converges ``augment`` updates them and asks the analysis to solve the increment again
 until the constraint error (penetration, held offset, stick slip, change of a sliding
 node's traction) is below ``tolerance`` times the element depth under each node at every
-node (Uzawa's algorithm).
+node (Uzawa's algorithm). Which nodes are closed follows the Newton iterate for the first
+FREEZE_AFTER iterations of a solve and is then frozen; the outer loop corrects a frozen node
+that pulls or penetrates (an active-set step) and solves again. Grazing nodes (on the platen,
+next to no pressure: a held sheet let go in place) would otherwise open and close from one
+iteration to the next without end.
+
+Release: a ``held`` platen switched to ``contact`` or ``released`` lets its hold go over the
+step (its tractions ramped to zero as a load, as the analysis does with the reactions of a
+removed support) while contact takes over, starting open; ``released`` without a motion
+takes a displacement-controlled platen back to where it started and leaves a
+force-controlled one where it floated (a release in place).
 
 Sign conventions: ``force`` is the force the platen exerts on the body (N, global axes);
 ``normal_force`` = force . n, positive in compression; the gap is positive when open.
@@ -44,6 +54,13 @@ log = logging.getLogger(__name__)
 MAX_AUGMENTATIONS = 30
 #: tangent-only regularisation of a force-controlled platen (fraction of its full stiffness)
 FORCE_STABILISATION = 1e-6
+#: Newton iterations of a solve in which the contact state (open / closed) of every node
+#: follows the iterate; after them it is frozen for the rest of the solve and only the outer
+#: (augmentation) loop changes it
+FREEZE_AFTER = 2
+#: a held surface let go starts open: a node closes once it penetrates by more than this
+#: fraction of the augmentation tolerance
+RELEASE_MARGIN = 0.5
 AXES = "xyz"
 VTK_TYPES = {"line": 3, "line3": 21, "triangle": 5, "triangle6": 22, "quad": 9, "quad8": 23}
 
@@ -189,10 +206,17 @@ class PlatenGroup(Group):
         self._release = None
         if was_held and a.mode != "held":
             # the vacuum is switched off over the step: the held tractions decay linearly
-            # to zero while unilateral contact takes over (from zero multipliers), so a
-            # body stretched by the chuck springs back gradually, not in one jump
+            # to zero while unilateral contact takes over, so a body stretched by the chuck
+            # springs back gradually, not in one jump. Contact starts open at every node:
+            # its multipliers start where a node closes only once it penetrates by
+            # RELEASE_MARGIN of the tolerance beyond where the hold left it. (From zero
+            # multipliers, the hold's own offsets, up to the tolerance, would be pressed out
+            # at once, and the nodes the hold left on the platen, open or closed by
+            # round-off, would start the Newton iterations glued to it.) The first update of
+            # the outer loop replaces them by the law's (non-negative) pressures.
             self._release = self.lam.copy()
-            self.lam = np.zeros_like(self.lam)
+            start = self.k * np.minimum(self.gN - RELEASE_MARGIN * self.tol, 0.0)
+            self.lam = start[:, None] * self.normal[None, :]
             self.slipping[:] = False
         self.mode = a.mode
         self._step_augmentations = 0
@@ -210,11 +234,14 @@ class PlatenGroup(Group):
         self._slip_trial = self.slipping.copy()
         self._update = None
         self._augmentations = 0
+        self._closed = None       # frozen contact state (None: follows the iterate)
+        self._evals = 0           # Newton iterations of the current solve
         lam_ = ctx.fraction
         self._fraction = lam_
         a = self.action
         if a.control == "displacement":
-            target = self.up_start + lam_ * (np.array(a.value) - self.up_start)
+            end = self.up_start if a.value is None else np.array(a.value)
+            target = self.up_start + lam_ * (end - self.up_start)
             self._applied = None
             return self.pdofs, target
         self._applied = self.force_start + lam_ * (np.array(a.value) - self.force_start)
@@ -223,15 +250,26 @@ class PlatenGroup(Group):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
 
     # ------------------------------------------------------------------ forces
-    def _law(self, u):
+    def _law(self, u, closed=None):
         self._up_trial = u[self.pdofs].copy()
         d = u[self.udofs] - self._up_trial[None, :]
         out = law.tractions(self.mode == "held", d, self.g0, self.normal, self.k,
-                            self._lam_trial, self.anchor, self.spec.friction, self._slip_trial)
+                            self._lam_trial, self.anchor, self.spec.friction, self._slip_trial,
+                            closed=closed)
         return d, out
 
     def evaluate(self, u, ctx, want_tangent, f, fabs, data):
-        d, (t, C, gN, pN, status) = self._law(u)
+        if want_tangent and self.mode != "held":
+            # a Newton iteration. The contact state follows the iterate for FREEZE_AFTER
+            # iterations (semi-smooth Newton), then it is frozen for the rest of the solve:
+            # a frozen closed node may pull, a frozen open one penetrate, and the outer loop
+            # (augment) corrects them and solves again. Nodes lying on the platen with next
+            # to no pressure (a thin sheet let go in place) otherwise open and close from one
+            # iteration to the next and Newton never settles.
+            self._evals += 1
+            if self._closed is None and self._evals > FREEZE_AFTER:
+                self._closed = self._law(u)[1][4] > 0
+        d, (t, C, gN, pN, status) = self._law(u, self._closed)
         fn = self.A[:, None] * (t + self._letting_go())  # force on the body nodes, N
         f[self.udofs] -= fn                              # surface nodes are unique
         fabs[self.udofs] += np.abs(fn)
@@ -268,12 +306,16 @@ class PlatenGroup(Group):
 
     def augment(self, u, ctx):
         """Uzawa update after a converged solve; True: solve the increment again."""
-        d, (t, C, gN, pN, status) = self._law(u)
+        d, (t, C, gN, pN, status) = self._law(u, self._closed)
         self._trial = (d, t, gN, pN, status)
         t_new, slipping, err = law.update(self.mode == "held", d, self.g0, self.normal, self.k,
                                           self._lam_trial, self.anchor, self.spec.friction,
                                           self._slip_trial)
         self._update = (t_new, slipping)
+        if self._closed is not None:
+            # a frozen contact state: also the tractions the solve balanced must be the
+            # law's (no pull at a closed node, no penetration at an open one)
+            err = np.maximum(err, np.linalg.norm(t_new - t, axis=1) / self.k)
         if log.isEnabledFor(logging.DEBUG):
             w = int(np.argmax(err / self.tol))
             log.debug("platen %s: pass %d, constraint error %.3g x tolerance at node %d, %d "
@@ -290,6 +332,8 @@ class PlatenGroup(Group):
             return False
         self._lam_trial = t_new
         self._slip_trial = slipping
+        self._closed = None      # the next solve starts with the state following the iterate
+        self._evals = 0
         self._augmentations += 1
         self._step_augmentations += 1
         return True

@@ -42,7 +42,8 @@ class StepAction:
     """What a platen does during one step.
 
     mode : contact | held | released; control : "displacement" | "force";
-    value : (dim,) total platen displacement (mm) or force on the body (N) at the step end
+    value : (dim,) total platen displacement (mm) or force on the body (N) at the step end;
+    None (displacement control): the platen stays where it is at the start of the step
     """
 
     mode: str
@@ -190,8 +191,11 @@ def parse_platens(case, mesh, tables):
                 elif "force" in sub:
                     a = StepAction(mode, "force", _vector(path, sub["force"], f"{w}.force", dim))
                 elif mode == "released" and a.mode != "released":
-                    # released without a motion: the platen goes back where it started
-                    a = StepAction(mode, "displacement", (0.0,) * dim)
+                    # released without a motion: a displacement-controlled platen goes back
+                    # where it started; a force-controlled one (it floated with the body)
+                    # stays where it is: the hold is let go in place
+                    a = StepAction(mode, "displacement",
+                                   (0.0,) * dim if a.control == "displacement" else None)
                 else:
                     a = StepAction(mode, a.control, a.value)
                 _check_action(path, w, a, s, axi)
@@ -205,6 +209,8 @@ def parse_platens(case, mesh, tables):
 def _check_action(path, where, a, s, axi):
     if a.control == "force" and a.mode == "released":
         _fail(path, where, "a released platen moves away: give its displacement, not a force")
+    if a.value is None:
+        return
     v = np.array(a.value)
     if axi and abs(v[0]) > 0:
         _fail(path, f"{where}.{a.control}", "an axisymmetric platen moves along the axis only: "
