@@ -13,6 +13,10 @@
 - ``interface``: the largest peel (normal) and shear stress along an interface boundary, on
   the side of ``region``.
 
+``axis`` (x, y or z; r in axisymmetric models) defaults to y, the height in every pkgfem mesh
+builder: the stacking axis of the 2D sections, the axial direction of axisymmetric ones, and
+the vertical of the 3D package models (their plan is x-z).
+
 Every report adds columns ``<name>.<quantity>`` to history.csv and a dictionary to
 ``summary["steps"][i]["reports"][name]``; ``plot_history`` draws them against time.
 """
@@ -25,6 +29,8 @@ from .errors import InputError
 
 KINDS = ("gap", "height", "max", "warpage", "interface")
 AXES = {"x": 0, "y": 1, "z": 2, "r": 0}
+#: the height axis of every mesh the builders (meshes/) make, in 2D, axisymmetric and 3D
+DEFAULT_AXIS = "y"
 
 
 class Report:
@@ -34,7 +40,7 @@ class Report:
         self.name, self.kind, self.spec, self.where = name, kind, spec, where
         self.model = model
         mesh = model.mesh
-        self.axis = AXES.get(spec.get("axis", "y" if mesh.dim == 2 else "z"))
+        self.axis = AXES.get(spec.get("axis", DEFAULT_AXIS))
         if self.axis is None or self.axis >= mesh.dim:
             raise InputError(f"{where}.axis: one of {', '.join(list(AXES)[:mesh.dim])}")
         if kind == "gap":

@@ -58,3 +58,27 @@ def test_bad_report_is_refused(tmp_path, capsys):
     assert main(["run", str(case), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "reports[1].region" in err and "did you mean 'cavity'" in err
+
+
+def test_default_axis_is_the_height_in_3d(tmp_path):
+    """The 3D meshes of the builders have y up (plan x-z), as the 2D ones: a report without
+    ``axis`` measures along y. The layer solution of the 2D case, on a 3D strip held in z."""
+    text = (DATA / "reports.toml").read_text()
+    text = text.replace('formulation = "plane-strain"\norder = 2',
+                        'formulation = "3d"\ndim = 3\norder = 1')
+    text = text.replace("elements_along = 8", "elements_along = 4\nwidth = 1.0\nelements_across = 1")
+    text = text.replace('{ boundary = "right", ux = 0.0 } ]',
+                        '{ boundary = "right", ux = 0.0 }, { boundary = "front", uz = 0.0 }, '
+                        '{ boundary = "back", uz = 0.0 } ]')
+    text = text.replace("point = [1.0, 0.25]", "point = [1.0, 0.25, 0.5]")
+    text = text.replace("point = [1.0, 0.95]", "point = [1.0, 0.95, 0.5]")
+    assert 'formulation = "3d"' in text and '"back", uz' in text and "axis" not in text
+    case = tmp_path / "case.toml"
+    case.write_text(text)
+    rep = run_case(case, tmp_path / "out")["steps"][0]["reports"]
+    E, nu, p, t = 1000.0, 0.3, 0.5, 0.5
+    M = E * (1 - nu) / ((1 + nu) * (1 - 2 * nu))
+    gap = 0.2 + 0.01 + 2 * t * p / M
+    assert rep["opening"]["gap"] == pytest.approx(gap, rel=2e-4)
+    assert rep["cavity"]["piece1_percent"] == pytest.approx(100 * gap / 0.2, rel=2e-4)
+    assert rep["bond"]["peel_max"] == pytest.approx(-p, rel=1e-4)
