@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/run.py              # full: ~300k-dof meshes, 1.1M-dof slab
     .venv/bin/python benchmarks/run.py --quick      # ~30k-dof meshes, about a minute
     .venv/bin/python benchmarks/run.py --only assembly
+    .venv/bin/python benchmarks/run.py --only hyperelastic --only pad2d   # finite strain
+
+Each benchmark runs in its own process (benchmarks/perf/assembly.py, end_to_end.py,
+hyperelastic.py, pad2d.py); the finite-strain figures are recorded in
+benchmarks/RESULTS.md.
 
 Each benchmark runs in its own process (benchmarks/perf/assembly.py, end_to_end.py) and
 writes benchmarks/out/<name>.json; this script merges them into perf.json and prints the
@@ -22,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "perf"))
 import common  # noqa: E402
 
-BENCHMARKS = ("assembly", "end_to_end")
+BENCHMARKS = ("assembly", "end_to_end", "hyperelastic", "pad2d")
 
 
 def targets(res):
@@ -52,6 +57,21 @@ def targets(res):
                      "< 60", r["seconds"] < 60))
         rows.append(("end to end tet10 ~1.1M dofs: peak RSS GB", r["peak_rss_gb"], "< 6",
                      r["peak_rss_gb"] < 6))
+    h = res.get("hyperelastic", {})
+    if "ratio" in h:
+        rows.append((f"finite strain hex8 neo-Hookean {h['dofs']} dofs: pkgfem / felupe elements "
+                     "per second (residual + tangent)", round(h["ratio"], 1), ">= 10",
+                     h["ratio"] >= 10))
+        c = h.get("check", {})
+        if "residual_rel_diff" in c:
+            rows.append(("finite strain: |f_pkgfem - f_felupe| / |f_felupe| (same u)",
+                         float(f"{c['residual_rel_diff']:.1e}"), "<= 1e-8",
+                         c["residual_rel_diff"] <= 1e-8))
+    p = res.get("pad2d", {})
+    w = p.get("warm", {})
+    if "seconds" in w and "dofs" in w:
+        rows.append((f"2D pad 40 % compression {w['dofs']} dofs: run_case wall s (warm)",
+                     round(w["seconds"], 1), "< 10", w["seconds"] < 10))
     return rows
 
 
@@ -123,6 +143,24 @@ def markdown(res):
             f = e["first_run"]
             L.append(f"\nFirst run of `pkgfem run` ({f['dofs']} dofs) with an empty numba cache: "
                      f"{f['cold_seconds']:.1f} s; warm: {f['warm_seconds']:.1f} s.")
+    h = res.get("hyperelastic", {})
+    if h.get("pkgfem"):
+        th = h["pkgfem"]["threads"]
+        fe = h.get("felupe", {})
+        L += ["", "| hyperelastic | elements | dofs | pkgfem s (2 thr / 1 thr) | pkgfem el/s | "
+              "felupe s | felupe el/s | ratio | residual / Kx rel. diff |",
+              "|---|---|---|---|---|---|---|---|---|"]
+        L.append(f"| hex8 neo-Hookean | {h['elements']} | {h['dofs']} | "
+                 + " / ".join(f"{th[k]['seconds']:.3f}" for k in sorted(th, reverse=True))
+                 + f" | {max(v['elements_per_second'] for v in th.values()):.3g} | "
+                 + (f"{fe['seconds']:.3f} | {fe['elements_per_second']:.3g} | {h['ratio']:.1f}x | "
+                    f"{h['check']['residual_rel_diff']:.0e} / {h['check']['Kx_rel_diff']:.0e} |"
+                    if fe else "- | - | - | - |"))
+    p = res.get("pad2d", {})
+    if p.get("warm", {}).get("seconds"):
+        w, c = p["warm"], p.get("cold", {})
+        L.append(f"\n2D pad, 40 % compression, {w.get('dofs')} dofs: warm {w['seconds']:.1f} s, "
+                 f"cold (empty numba cache) {c.get('seconds', float('nan')):.1f} s.")
     return "\n".join(L) + "\n"
 
 
