@@ -11,6 +11,10 @@ virtual displacement gradient of dof (a, i): e_i (x) g_a, plus h_a at (3, 3) for
 Mean dilatation (Simo, Taylor and Pister 1985) adds per element the pressure pbar (tau +=
 pbar J 1, a += pbar J (d_ij d_kl - d_il d_jk)) and the rank-one term kbar b b^T with
 b_ai = sum_q J dV0 (g_ai + h_a d_i0).
+
+deformation_gradient, spatial_gradients and force_tangent are plain Python dispatchers to
+kernels compiled for fixed component counts (3D solids; 2D plane and axisymmetric), so that
+the loops over components unroll and those over nodes vectorize.
 """
 
 import numpy as np
