@@ -216,14 +216,25 @@ def test_f1_injection_pressure_forms_the_same_leads(tmp_path, f1_formed):
     """Alternative recipe: the injected liquid's pressure (0.44 MPa over the 5 x 0.3 mm^2 of
     sheet in the half model, 0.66 N) lifts the sheet against the leads. Force balance: it
     draws the lead as far as the chuck's 0.66 N did (within 10 %), to the same plastic
-    strain."""
-    st = run(tmp_path, F1 / "case-2d-injection.toml", size=3.0, stop_after="cure")
+    strain. The recipe then runs to its end: the force-controlled chuck is let go where it
+    floated (a release in place) and the package cools 150 -> 25 C out of the fixture, where
+    the cured silicone, held sideways, contracts through its thickness by about (1+nu)/(1-nu)
+    alpha dT h and the straight lead follows it (10 %)."""
+    st = run(tmp_path, F1 / "case-2d-injection.toml", size=3.0)
     inj = st["inject"]["reports"]
     ref = f1_formed["separate"]["reports"]
     assert inj["lead-lift"]["change"] == pytest.approx(ref["lead-lift"]["change"], rel=0.10)
     assert inj["lead-peeq"]["max"] == pytest.approx(ref["lead-peeq"]["max"], rel=0.10)
     chuck = f1_formed["separate"]["groups"]["chuck"]["force"][1]
     assert 0.44 * 5.0 * 0.3 == pytest.approx(chuck, rel=0.10)
+    rel, cool = st["release"], st["cool"]
+    assert rel["groups"]["chuck"]["displacement"] == pytest.approx(
+        st["depressurize"]["groups"]["chuck"]["displacement"], abs=1e-15)   # in place
+    assert rel["groups"]["chuck"]["normal_force"] >= 0.0        # it can only push now
+    assert cool["groups"]["chuck"]["contact_nodes"] == 0        # out of the way
+    free = 3.3e-4 * 125.0 * 0.3 * (1 + 0.49) / (1 - 0.49)      # mm
+    dlift = cool["reports"]["lead-lift"]["change"] - rel["reports"]["lead-lift"]["change"]
+    assert dlift == pytest.approx(-free, rel=0.10)
 
 
 @pytest.fixture(scope="module")
