@@ -63,6 +63,11 @@ class ContinuumBlock:
         self.soft_mu = model.case.solver.inactive_stiffness * _shear_modulus(self.material, Tref)
         self._pending = self.epoch
         self._trial = None
+        # work arrays reused by every evaluation (fresh 100 MB-class arrays cost their page
+        # faults each time): the tangent a, and two Kirchhoff stresses, one of which may be the
+        # committed self.tau (index _tau_committed), so the next evaluation writes the other
+        self._work = {}
+        self._tau_trial = self._tau_committed = None
 
     # ------------------------------------------------------------------ epochs
     def prepare(self, T0, T1, activate=False, deactivate=False):
@@ -158,6 +163,13 @@ class ContinuumBlock:
             s = min(s, float(np.min(d0[heat] / (d0[heat] - d1[heat]))))
         return freeze, melt, s
 
+    def _buffer(self, name, shape):
+        """The block's work array ``name`` of this shape (kept between evaluations)."""
+        b = self._work.get(name)
+        if b is None or b.shape != shape:
+            b = self._work[name] = np.empty(shape)
+        return b
+
     def evaluate(self, u, T, dt, want_tangent, f, fabs, data):
         """Add internal forces (and tangent) at displacement u, temperatures T (n_el, n_qp).
 
@@ -182,12 +194,15 @@ class ContinuumBlock:
         Feff = F if ep.Fa_inv is None else np.einsum("eqij,eqjk->eqik", F, ep.Fa_inv)
         Tf = T.reshape(n)
         Ta = ep.Ta.reshape(n)
-        act_q = np.repeat(ep.active, n_qp)
-        if act_q.all():
-            tau, a, s1, status = self._update(Feff.reshape(n, 3, 3), Tf, Ta, dt, md, s0)
+        # the stress goes to the tau buffer that is not the committed stress
+        k_tau = 1 if self._tau_committed == 0 else 0
+        out = (self._buffer(f"tau{k_tau}", (n, 3, 3)), self._buffer("a", (n, 9, 9)))
+        self._tau_trial = None
+        if ep.active.all():
+            tau, a, s1, status = self._update(Feff.reshape(n, 3, 3), Tf, Ta, dt, md, s0, out)
         else:
-            tau = np.empty((n, 3, 3))
-            a = np.empty((n, 9, 9))
+            act_q = np.repeat(ep.active, n_qp)
+            tau, a = out
             s1 = s0.copy()
             status = np.zeros(n, dtype=np.int8)
             Fq = Feff.reshape(n, 3, 3)
@@ -199,12 +214,15 @@ class ContinuumBlock:
             tau_off = np.empty((m, 3, 3))
             a_off = np.empty((m, 9, 9))
             # the soft carrier: neo-Hookean, nu about 0.29 so it never locks
-            mooney_rivlin(np.ascontiguousarray(Fq[off]), np.full(m, 0.5 * self.soft_mu),
-                          np.zeros(m), np.full(m, 2.0 * self.soft_mu), np.ones(m), True,
+            mooney_rivlin(np.ascontiguousarray(Fq[off]), np.full(1, 0.5 * self.soft_mu),
+                          np.zeros(1), np.full(1, 2.0 * self.soft_mu), np.ones(1), True,
                           tau_off, a_off)
             tau[off], a[off] = tau_off, a_off
         if np.any(status):
+            self._trial = None    # its stress may be in the buffer just overwritten
             return MATERIAL_FAILED
+        if tau is out[0]:
+            self._tau_trial = k_tau
         tau = tau.reshape(self.shape + (3, 3))
         a = a.reshape(self.shape + (9, 9))
         if not self.plain:   # tau and a are this evaluation's own arrays: scale in place
@@ -226,19 +244,25 @@ class ContinuumBlock:
                          g.cptr, config.COLOUR_BLOCK, data, f, fabs)
         if md:
             tau = tau + (pbar[:, None] * J)[..., None, None] * np.eye(3)
+            self._tau_trial = None
         self._trial = (F, Feff, tau, J, s1)
         return OK
 
-    def _update(self, F, T, Tref, dt, md, s0):
+    def _update(self, F, T, Tref, dt, md, s0, out=None):
+        """The material pass; out = (tau, a) work arrays the material may fill."""
         m = self.material
+        kw = {"out": out} if out is not None and getattr(m, "fills_out", False) else {}
         if m.split:
-            return m.update(F, T, Tref, dt, s0, volumetric=not md)
-        return m.update(F, T, Tref, dt, s0, R=self.R)
+            return m.update(F, T, Tref, dt, s0, volumetric=not md, **kw)
+        return m.update(F, T, Tref, dt, s0, R=self.R, **kw)
 
     def commit(self):
         """Accept the last evaluated state (and activation changes) as converged."""
+        if self._trial is None:
+            raise RuntimeError("commit without a successful evaluation")
         F, Feff, tau, J, s1 = self._trial
         self.F, self.Feff, self.tau, self.J = F, Feff, tau, J
+        self._tau_committed = self._tau_trial
         self.s0 = s1
         self.epoch = self._pending
         self.epoch.reset = None

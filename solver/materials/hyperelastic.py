@@ -85,12 +85,128 @@ def _volumetric(J, K, Jth):
     return K * (J / Jth - 1.0) / Jth, K / (Jth * Jth)
 
 
+#: the deviatoric projector's entries P_iikk (i = k and i != k), rounded as the generic
+#: add_isochoric_projection_terms rounds them
+_P_DIAG = 1.0 - 1.0 / 3.0
+_P_OFF = 0.0 - 1.0 / 3.0
+
+
+@njit(inline="always", **JIT)
+def _at(x, p):
+    """x[p], or x[0] for a parameter given once for all points (length 1)."""
+    return x[p] if x.shape[0] > 1 else x[0]
+
+
+@njit(inline="always", **JIT)
+def _row(a, p, r, v0, v1, v2, v3, v4, v5, v6, v7, v8):
+    a[p, r, 0] = v0
+    a[p, r, 1] = v1
+    a[p, r, 2] = v2
+    a[p, r, 3] = v3
+    a[p, r, 4] = v4
+    a[p, r, 5] = v5
+    a[p, r, 6] = v6
+    a[p, r, 7] = v7
+    a[p, r, 8] = v8
+
+
+@njit(inline="always", **JIT)
+def _neo_hookean_point(F, C10, K, Jth, with_volumetric, p, tau, a):
+    """tau[p], a[p] of the neo-Hookean material (Mooney-Rivlin with C01 = 0) at F[p].
+
+    The generic path (_isochoric_b, _mooney_rivlin_iso, add_geometric, add_volumetric)
+    written out with the zero entries dropped: every floating-point operation of a nonzero
+    entry is the generic one in the same order, so the results are the same bits (up to the
+    sign of zeros). The tangent's 9 x 9 pattern (rows and columns 3 i + j) with t the
+    isochoric Kirchhoff stress, c1 = 2/3 tr(tau_bar), c2 = 2/3, pv = J dU/dJ,
+    kv = J (dU/dJ + J d2U/dJ2):
+        d_i   = c1 (1 - 1/3) - 2 c2 t_ii + t_ii + kv - pv     a[4i, 4i]
+        o_ik  = -c1 / 3 - c2 (t_ii + t_kk) + kv               a[4i, 4k]
+        g_ij  = t_ij - c2 t_ij                                a[4i, 3i + j], a[3i + j, 4i]
+        m_kl  = -c2 t_kl                                      a[4i, 3k + l], a[3k + l, 4i]
+        h_j   = c1 / 2 + t_jj                                 a[3i + j, 3i + j]
+        q     = c1 / 2 - pv                                   a[3i + j, 3j + i]
+        t_jl                                                  a[3i + j, 3i + l]
+    with j != i, l != k and k != i wherever they appear (i, j, l distinct for t_jl); the
+    other 18 entries are zero.
+    """
+    f00 = F[p, 0, 0]
+    f01 = F[p, 0, 1]
+    f02 = F[p, 0, 2]
+    f10 = F[p, 1, 0]
+    f11 = F[p, 1, 1]
+    f12 = F[p, 1, 2]
+    f20 = F[p, 2, 0]
+    f21 = F[p, 2, 1]
+    f22 = F[p, 2, 2]
+    J = (f00 * (f11 * f22 - f12 * f21) - f01 * (f10 * f22 - f12 * f20)
+         + f02 * (f10 * f21 - f11 * f20))
+    s = J ** (-2.0 / 3.0)
+    w1 = 2.0 * C10
+    # isochoric Kirchhoff stress: w1 b_bar, then its deviator
+    t00 = w1 * ((f00 * f00 + f01 * f01 + f02 * f02) * s)
+    t11 = w1 * ((f10 * f10 + f11 * f11 + f12 * f12) * s)
+    t22 = w1 * ((f20 * f20 + f21 * f21 + f22 * f22) * s)
+    t01 = w1 * ((f00 * f10 + f01 * f11 + f02 * f12) * s)
+    t02 = w1 * ((f00 * f20 + f01 * f21 + f02 * f22) * s)
+    t12 = w1 * ((f10 * f20 + f11 * f21 + f12 * f22) * s)
+    tr = t00 + t11 + t22
+    t00 -= tr / 3.0
+    t11 -= tr / 3.0
+    t22 -= tr / 3.0
+    c2 = 2.0 / 3.0
+    c1 = c2 * tr
+    pv = 0.0
+    kv = 0.0
+    if with_volumetric:
+        dU, d2U = _volumetric(J, K, Jth)
+        pv = J * dU
+        kv = J * (dU + J * d2U)
+    tau[p, 0, 0] = t00 + pv
+    tau[p, 0, 1] = t01
+    tau[p, 0, 2] = t02
+    tau[p, 1, 0] = t01
+    tau[p, 1, 1] = t11 + pv
+    tau[p, 1, 2] = t12
+    tau[p, 2, 0] = t02
+    tau[p, 2, 1] = t12
+    tau[p, 2, 2] = t22 + pv
+    d0 = (c1 * _P_DIAG - c2 * (t00 + t00) + t00 + kv) - pv
+    d1 = (c1 * _P_DIAG - c2 * (t11 + t11) + t11 + kv) - pv
+    d2 = (c1 * _P_DIAG - c2 * (t22 + t22) + t22 + kv) - pv
+    o01 = c1 * _P_OFF - c2 * (t00 + t11) + kv
+    o02 = c1 * _P_OFF - c2 * (t00 + t22) + kv
+    o12 = c1 * _P_OFF - c2 * (t11 + t22) + kv
+    g01 = t01 - c2 * t01
+    g02 = t02 - c2 * t02
+    g12 = t12 - c2 * t12
+    m01 = -(c2 * t01)
+    m02 = -(c2 * t02)
+    m12 = -(c2 * t12)
+    h0 = c1 * 0.5 + t00
+    h1 = c1 * 0.5 + t11
+    h2 = c1 * 0.5 + t22
+    q = c1 * 0.5 - pv
+    z = 0.0
+    _row(a, p, 0, d0, g01, g02, m01, o01, m12, m02, m12, o02)
+    _row(a, p, 1, g01, h1, t12, q, m01, z, z, z, m01)
+    _row(a, p, 2, g02, t12, h2, z, m02, z, q, z, m02)
+    _row(a, p, 3, m01, q, z, h0, g01, t02, z, z, m01)
+    _row(a, p, 4, o01, m01, m02, g01, d1, g12, m02, m12, o12)
+    _row(a, p, 5, m12, z, z, t02, g12, h2, z, q, m12)
+    _row(a, p, 6, m02, z, q, z, m02, z, h0, t01, g02)
+    _row(a, p, 7, m12, z, z, z, m12, q, t01, h1, g12)
+    _row(a, p, 8, o02, m01, m02, m01, o12, m12, g02, g12, d2)
+
+
 @njit(**JIT_PARALLEL)
 def mooney_rivlin(F, C10, C01, K, Jth, with_volumetric, tau, a):
     """Kirchhoff stress and total tangent at n points.
 
-    F : (n, 3, 3); C10, C01, K, Jth : (n,); with_volumetric: False for mean-dilatation
-    elements (they add the pressure per element); tau (n, 3, 3), a (n, 9, 9) are filled.
+    F : (n, 3, 3); C10, C01, K, Jth : (n,), or (1,) for one value at every point;
+    with_volumetric: False for mean-dilatation elements (they add the pressure per element);
+    tau (n, 3, 3), a (n, 9, 9) are filled. Points with C01 = 0 (neo-Hookean) take the
+    written-out _neo_hookean_point, the others the generic path.
     """
     n = F.shape[0]
     for c in prange((n + CHUNK - 1) // CHUNK):
@@ -98,15 +214,20 @@ def mooney_rivlin(F, C10, C01, K, Jth, with_volumetric, tau, a):
         b2 = np.empty((3, 3))
         tiso = np.empty((3, 3))
         for p in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            C01p = _at(C01, p)
+            if C01p == 0.0:
+                _neo_hookean_point(F, _at(C10, p), _at(K, p), _at(Jth, p), with_volumetric, p,
+                                   tau, a)
+                continue
             J = _isochoric_b(F[p], bbar)
             tp = tau[p]
             ap = a[p]
             tp[:, :] = 0.0
             ap[:, :] = 0.0
-            _mooney_rivlin_iso(bbar, C10[p], C01[p], tp, ap, 1.0, b2, tiso)
+            _mooney_rivlin_iso(bbar, _at(C10, p), C01p, tp, ap, 1.0, b2, tiso)
             add_geometric(tp, ap)
             if with_volumetric:
-                dU, d2U = _volumetric(J, K[p], Jth[p])
+                dU, d2U = _volumetric(J, _at(K, p), _at(Jth, p))
                 add_volumetric(J, dU, d2U, tp, ap)
 
 
@@ -163,10 +284,19 @@ class _Hyperelastic:
     isotropic = True
     nonlinear = True
     split = True          # isochoric / volumetric split: mean dilatation applies
+    #: update(..., out=(tau, a)) fills the caller's arrays instead of allocating new ones
+    fills_out = True
 
     def _thermal(self, T, Tref):
         eth = self.expansion.strain(T, Tref)[..., 0]
         return (1.0 + eth) ** 3
+
+    def _thermal_at(self, T, Tref):
+        """J_th at temperatures T (n,) for the kernels, or (1,) ones without expansion
+        (J_th = (1 + 0)^3 = 1 exactly either way)."""
+        if all(a.is_constant and a.value[0] == 0.0 for a in self.expansion.alphas):
+            return _ONE
+        return self._thermal(T, Tref)
 
     def volumetric(self, J, T, Tref):
         """dU/dJ, d2U/dJ2 (MPa) at volume ratio J (arrays)."""
@@ -215,6 +345,21 @@ class _Hyperelastic:
         return out
 
 
+def _at_points(prop, T):
+    """A Property at temperatures T (n,) for the kernels, or (1,) when it is constant."""
+    return prop.value[:1] if prop.is_constant else prop(T)
+
+
+_ONE = np.ones(1)
+
+
+def _out(n, out):
+    """The (tau, a) arrays to fill: the caller's, or new ones."""
+    if out is not None:
+        return out
+    return np.empty((n, 3, 3)), np.empty((n, 9, 9))
+
+
 def _positive(table, key, where, unit):
     p = _require(table, key, where, unit)
     if p.min() <= 0:
@@ -248,13 +393,15 @@ class MooneyRivlin(_Hyperelastic):
     def initial_state(self, n):
         return np.zeros((n, 0))
 
-    def update(self, F, T, Tref, dt, state, volumetric=True):
-        """tau (n, 3, 3), a (n, 9, 9), new state, status (n,) at points with F (n, 3, 3)."""
+    def update(self, F, T, Tref, dt, state, volumetric=True, out=None):
+        """tau (n, 3, 3), a (n, 9, 9), new state, status (n,) at points with F (n, 3, 3).
+
+        out : (tau, a) arrays to fill, or None for new ones.
+        """
         n = len(F)
-        tau = np.empty((n, 3, 3))
-        a = np.empty((n, 9, 9))
-        mooney_rivlin(F, self.C10(T), self.C01(T), self.K(T), self._thermal(T, Tref), volumetric,
-                      tau, a)
+        tau, a = _out(n, out)
+        mooney_rivlin(F, _at_points(self.C10, T), _at_points(self.C01, T), _at_points(self.K, T),
+                      self._thermal_at(T, Tref), volumetric, tau, a)
         return tau, a, state, np.zeros(n, dtype=np.int8)
 
     def to_json(self):
@@ -336,13 +483,12 @@ class TwoNetwork(_Hyperelastic):
         s = np.zeros((n, self.state_size))
         return s
 
-    def update(self, F, T, Tref, dt, state, volumetric=True):
+    def update(self, F, T, Tref, dt, state, volumetric=True, out=None):
         n = len(F)
         q0 = state[:, 0].copy()
         G0 = state[:, 1:].reshape(n, 3, 3).copy()
         q1 = self.fraction(q0, T, dt)
-        tau = np.empty((n, 3, 3))
-        a = np.empty((n, 9, 9))
+        tau, a = _out(n, out)
         G1 = np.empty((n, 3, 3))
         two_network(F, self.mu(T) / 2.0, self.K(T), self._thermal(T, Tref), q0, G0, q1,
                     volumetric, tau, a, G1)
