@@ -150,7 +150,7 @@ def renumber_nodes(mesh):
     g = csr_matrix((np.ones(len(gidx), dtype=np.int8), gidx, gptr),
                    shape=(mesh.n_nodes, mesh.n_nodes))
     perm = reverse_cuthill_mckee(g, symmetric_mode=True)
-    new = np.empty_like(perm)
+    new = np.empty(len(perm), dtype=np.int64)   # int64 like every conn: one kernel signature
     new[perm] = np.arange(len(perm))
     mesh.points = mesh.points[perm]
     for b in mesh.blocks:
