@@ -23,7 +23,7 @@ from ..config import JIT, JIT_PARALLEL
 from ..errors import InputError
 from .elastic import ThermalExpansion, _check_keys, _require
 from .properties import Property
-from .tensor import add_geometric
+from .tensor import add_geometric, inv3, matmul3, matmul3_t
 
 
 @njit(**JIT)
@@ -45,7 +45,11 @@ def _yield(curve_e, curve_s, alpha):
 def _j2_point(F, Cpi, alpha0, K, G, lntheta, curve_e, curve_s, with_volumetric, tau, a, Cpi1):
     """One point: Kirchhoff stress tau, total tangent a (9 x 9), updated C_p^-1; returns
     (alpha_bar, status); status 1 when the return map fails."""
-    be = F @ Cpi @ F.T
+    # 3 x 3 products written out: numba's BLAS-backed @ costs seconds of compile
+    tmp = np.empty((3, 3))
+    be = np.empty((3, 3))
+    matmul3(F, Cpi, tmp)
+    matmul3_t(tmp, F, be)
     x, v = np.linalg.eigh(be)
     for A in range(3):
         if x[A] <= 0.0:
@@ -128,8 +132,10 @@ def _j2_point(F, Cpi, alpha0, K, G, lntheta, curve_e, curve_s, with_volumetric, 
         for i in range(3):
             for j in range(3):
                 be_new[i, j] += lam2 * v[i, A] * v[j, A]
-    Fi = np.linalg.inv(F)
-    Cpi1[:, :] = Fi @ be_new @ Fi.T
+    Fi = np.empty((3, 3))
+    inv3(F, Fi)
+    matmul3(Fi, be_new, tmp)
+    matmul3_t(tmp, Fi, Cpi1)
     return alpha, 0
 
 
