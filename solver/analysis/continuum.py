@@ -68,6 +68,7 @@ class ContinuumBlock:
         # committed self.tau (index _tau_committed), so the next evaluation writes the other
         self._work = {}
         self._tau_trial = self._tau_committed = None
+        self._grad = None    # spatial gradients buffer (3D), reused by every evaluate
 
     # ------------------------------------------------------------------ epochs
     def prepare(self, T0, T1, activate=False, deactivate=False):
@@ -179,7 +180,9 @@ class ContinuumBlock:
         g = self.geo
         form = a_.form
         F = fs.deformation_gradient(g.dNdX, g.N, g.xq, u, form, self.block.conn, a_.layout.dof0)
-        grad, hoop, J, ok = fs.spatial_gradients(g.dNdX, g.N, g.xq, F, form)
+        # the gradients are not kept past this call: one buffer serves every iteration
+        grad, hoop, J, ok = fs.spatial_gradients(g.dNdX, g.N, g.xq, F, form, out=self._grad)
+        self._grad = grad
         if not ok:
             return INVERTED
         n_el, n_qp = self.shape
