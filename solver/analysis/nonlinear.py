@@ -29,7 +29,7 @@ from ..solvers.newton import NewtonSettings, newton
 from ..solvers.stepping import IncrementController
 from .continuum import ContinuumBlock, choose_formulation
 from .groups import Context
-from .static import _reaction, probe_values
+from .static import _reaction, probe_values, reaction_columns
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ class NonlinearAnalysis:
                     R = res.reaction
                     for blk in self.blocks:
                         blk.commit()
-                    history = {}
+                    history = reaction_columns(cons, R, m)
                     for g in m.groups:
                         g.commit()
                         history.update(g.history())

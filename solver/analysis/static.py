@@ -62,9 +62,10 @@ class StaticAnalysis:
                 result = Increment(si, step.name, inc, t_now, lam, u,
                                    (1 - lam) * P0 + lam * P1, eps, sig, 1, residual, info)
                 fields = None
+                result.history = reaction_columns(cons, f_int - f_ext, m)
                 if m.reports:
                     fields = self.writer.nodal_fields(result)
-                    result.history = m.evaluate_reports(fields, u)
+                    result.history.update(m.evaluate_reports(fields, u))
                 fields = self.writer.increment(result, fields=fields)
                 self.timings["output"] += time.perf_counter() - t_out
                 self.progress.increment(inc)
@@ -136,6 +137,12 @@ def _reaction(constraint, r, model):
     layout = model.layout
     nodes = np.unique(np.searchsorted(layout.dof0, constraint.dofs, side="right") - 1)
     return [float(r[layout.dofs(nodes, c)].sum()) for c in range(layout.dim)]
+
+
+def reaction_columns(constraints, r, model):
+    """history.csv columns of one increment: ``reaction.<label>.x|y|z`` (N) per constraint."""
+    return {f"reaction.{c.label}.{'xyz'[k]}": v for c in constraints
+            for k, v in enumerate(_reaction(c, r, model))}
 
 
 def probe_values(model, result, fields):
