@@ -771,3 +771,83 @@ def test_floating_body_between_frictionless_platens_is_reported(tmp_path, capsys
     assert main(["run", str(path), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "translate in x" in err and "translate in y" not in err
+
+
+def _mixed_facet_blocks(path):
+    """Two unit cubes side by side (x in [0, 1] and [1.5, 2.5]), the first meshed with tets,
+    the second with hexes: the surface "top" (z = 1) is made of triangles and quads."""
+    import gmsh
+
+    gmsh.initialize(readConfigFiles=False)
+    try:
+        gmsh.option.setNumber("General.Terminal", 0)
+        gmsh.model.add("mixed")
+        occ = gmsh.model.occ
+        a = occ.addBox(0, 0, 0, 1, 1, 1)
+        b = occ.addBox(1.5, 0, 0, 1, 1, 1)
+        occ.synchronize()
+        gmsh.option.setNumber("Mesh.MeshSizeMax", 0.5)
+        for dim, tag in gmsh.model.getBoundary([(3, b)], oriented=False, recursive=True):
+            if dim == 1:
+                gmsh.model.mesh.setTransfiniteCurve(tag, 3)
+        for dim, tag in gmsh.model.getBoundary([(3, b)], oriented=False):
+            gmsh.model.mesh.setTransfiniteSurface(tag)
+            gmsh.model.mesh.setRecombine(2, tag)
+        gmsh.model.mesh.setTransfiniteVolume(b)
+
+        def faces(z):
+            return [t for _, t in gmsh.model.getEntitiesInBoundingBox(-1, -1, z - 1e-6, 3, 2,
+                                                                      z + 1e-6, 2)]
+        gmsh.model.addPhysicalGroup(3, [a], name="tets")
+        gmsh.model.addPhysicalGroup(3, [b], name="hexes")
+        gmsh.model.addPhysicalGroup(2, faces(1.0), name="top")
+        gmsh.model.addPhysicalGroup(2, faces(0.0), name="bottom")
+        gmsh.model.mesh.generate(3)
+        gmsh.write(str(path))
+    finally:
+        gmsh.finalize()
+
+
+def test_contact_surface_of_triangles_and_quads_in_vtk(tmp_path):
+    """A platen surface made of facets of two VTK types (triangles on the tet block, quads on
+    the hex block) is written as two cell blocks with contact_pressure over both. Each block
+    is pressed by d on its height h = 1 between the frictionless platen and a bottom held
+    only along z: uniaxial stress, so the pressure is E d / h on every facet of both kinds
+    (St. Venant-Kirchhoff at 1e-3 strain: within 2e-3), read back with meshio."""
+    import meshio
+
+    from solver.runner import run_case as run
+
+    _mixed_facet_blocks(tmp_path / "mixed.msh")
+    E, nu, d = 1000.0, 0.3, 0.001
+    (tmp_path / "case.toml").write_text(f"""
+[mesh]
+file = "mixed.msh"
+formulation = "3d"
+
+[materials]
+tets = {{ model = "linear-elastic", E = {E}, nu = {nu}, alpha = 0.0 }}
+hexes = {{ model = "linear-elastic", E = {E}, nu = {nu}, alpha = 0.0 }}
+
+[[platens]]
+name = "press"
+surface = "top"
+tolerance = 1e-9
+
+[[steps]]
+name = "press"
+fix = [ {{ boundary = "bottom", uz = 0.0 }},
+        {{ point = [0.0, 0.0, 0.0], ux = 0.0, uy = 0.0 }}, {{ point = [1.0, 0.0, 0.0], uy = 0.0 }},
+        {{ point = [1.5, 0.0, 0.0], ux = 0.0, uy = 0.0 }}, {{ point = [2.5, 0.0, 0.0], uy = 0.0 }} ]
+platens = {{ press = {{ displacement = [0.0, 0.0, -{d}] }} }}
+""")
+    run(tmp_path / "case.toml", tmp_path / "out")
+    mesh = meshio.read(sorted((tmp_path / "out").glob("*.vtu"))[-1])
+    by_type = {}
+    for block, p in zip(mesh.cells, mesh.cell_data["contact_pressure"]):
+        if block.type in ("triangle", "quad"):
+            by_type.setdefault(block.type, []).append(p)
+    assert set(by_type) == {"triangle", "quad"}
+    for kind, parts in by_type.items():
+        p = np.concatenate(parts)
+        assert np.allclose(p, E * d, rtol=2e-3), (kind, p.min(), p.max())

@@ -89,7 +89,7 @@ class Group:
 
     def vtk(self, u):
         """Extra output cells: (mesh node ids (n,), [(vtk_type, conn into them)], cell data
-        dict) or None."""
+        dict: name -> values over all the cell blocks, in their order) or None."""
         return None
 
     def finish(self, outdir):

@@ -424,16 +424,14 @@ class PlatenGroup(Group):
         return out
 
     def vtk(self, u):
-        # one cell block per VTK type: the writer takes every cell-data array per cell block
-        # (a surface made of facets of several regions comes as several blocks of one type)
+        # one cell block per VTK type (a surface made of facets of several regions comes as
+        # several blocks of one type); cell data run over the blocks in order
         by_type = {}
         for etype, conn in self.boundary.facets:
             by_type.setdefault(VTK_TYPES[etype.name], []).append(np.searchsorted(self.nodes, conn))
         cells = [(vtk_type, np.concatenate(idx)) for vtk_type, idx in by_type.items()]
         pressure = np.concatenate([self.pressure[idx].mean(axis=1) for _, idx in cells])
         gap = np.concatenate([self.gN[idx].mean(axis=1) for _, idx in cells])
-        if len(cells) > 1:   # facets of several types: one value per cell of every block
-            return (self.nodes, cells, {})
         return (self.nodes, cells, {"contact_pressure": pressure, "contact_gap": gap})
 
     def finish(self, outdir):

@@ -133,13 +133,18 @@ class ResultWriter:
                 if disp.shape[1] == 2:
                     disp = np.column_stack([disp, np.zeros(len(disp))])
                 extra_pts.append((nodes, disp))
+                # a group's cell data runs over all its cell blocks, in their order
+                n_group = sum(len(conn) for _, conn in gcells)
+                cd = {k: np.asarray(v, dtype=float).reshape(n_group, -1) for k, v in cd.items()}
+                first = 0
                 for vtk_type, conn in gcells:
                     cells.append((vtk_type, conn + n_pts))
                     n_here = len(conn)
                     for name, values in cd.items():
-                        arr = group_cd.setdefault(name, [])
-                        arr.append((n_cells, np.asarray(values, dtype=float).reshape(n_here, -1)))
+                        group_cd.setdefault(name, []).append(
+                            (n_cells, values[first:first + n_here]))
                     n_cells += n_here
+                    first += n_here
                 n_pts += len(nodes)
             all_nodes = np.concatenate([n for n, _ in extra_pts])
             pts = np.vstack([pts, m.mesh.points[all_nodes]])
