@@ -12,6 +12,10 @@
   ``axis`` (warpage) and the largest distance from the best-fit plane (coplanarity).
 - ``interface``: the largest peel (normal) and shear stress along an interface boundary, on
   the side of ``region``.
+- ``shape``: the deformed shape of a region (a lead): per increment its largest displacement
+  along ``axis`` (``rise``) and largest displacement magnitude (``max_displacement``), mm; at
+  the end of every step the deformed positions of its nodes, drawn in
+  ``report-<name>-shape.png`` (one colour per step, the initial shape in grey).
 
 ``axis`` (x, y or z; r in axisymmetric models) defaults to y, the height in every pkgfem mesh
 builder: the stacking axis of the 2D sections, the axial direction of axisymmetric ones, and
@@ -27,7 +31,7 @@ import numpy as np
 
 from .errors import InputError
 
-KINDS = ("gap", "height", "max", "warpage", "interface")
+KINDS = ("gap", "height", "max", "warpage", "interface", "shape")
 AXES = {"x": 0, "y": 1, "z": 2, "r": 0}
 #: the height axis of every mesh the builders (meshes/) make, in 2D, axisymmetric and 3D
 DEFAULT_AXIS = "y"
@@ -59,6 +63,11 @@ class Report:
         elif kind == "interface":
             self.nodes = self._boundary_nodes(spec, "boundary")
             self.region = self._region(spec)
+        elif kind == "shape":
+            rid = self._region(spec)
+            self.nodes = np.unique(np.concatenate([b.conn.ravel() for b in mesh.blocks_of(rid)]))
+            self.current = None     # deformed node positions at the last evaluation
+            self.shapes = []        # (step name, deformed positions) at the end of each step
 
     def _region(self, spec):
         name = spec.get("region")
@@ -107,6 +116,11 @@ class Report:
             z = x[self.nodes, k] + w
             coef = np.linalg.lstsq(A, z, rcond=None)[0]
             return {"warpage": float(np.ptp(w)), "coplanarity": float(np.abs(z - A @ coef).max())}
+        if self.kind == "shape":
+            d = u_nodes[self.nodes]
+            self.current = x[self.nodes] + d
+            return {"rise": float(d[:, k].max()),
+                    "max_displacement": float(np.linalg.norm(d, axis=1).max())}
         # interface: stresses on the side of the region, at the boundary's nodes
         sel = (view.region == self.region) & np.isin(view.nodes, self.nodes)
         sig = fields["stress"][:len(view.nodes)][sel]
@@ -115,6 +129,12 @@ class Report:
         normal = sig[:, k]
         return {"peel_max": float(normal.max()), "peel_min": float(normal.min()),
                 "shear_max": float(_shear_on_plane(sig, k).max())}
+
+
+    def end_step(self, step_name):
+        """Keep the shape of the last evaluation as the one at the end of ``step_name``."""
+        if self.kind == "shape" and self.current is not None:
+            self.shapes.append((step_name, self.current.copy()))
 
 
 def _shear_on_plane(sig, k):
@@ -172,7 +192,6 @@ def build_reports(case, model):
 
 def plot_history(outdir, history, reports):
     """One PNG per report: its quantities against time (history rows). Returns the paths."""
-    import os
 
     import matplotlib
 
@@ -193,10 +212,41 @@ def plot_history(outdir, history, reports):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
         fig.tight_layout()
-        path = os.path.join(outdir, f"report-{rep.name}.png")
-        tmp = os.path.join(outdir, f".tmp-report-{rep.name}.png")
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save(fig, outdir, f"report-{rep.name}.png"))
+        if rep.kind == "shape" and rep.shapes:
+            paths.append(_plot_shapes(rep, outdir, plt))
     return paths
+
+
+def _save(fig, outdir, name):
+    """Write the figure atomically to outdir/name and close it; returns the path."""
+    import os
+
+    import matplotlib.pyplot as plt
+
+    path = os.path.join(outdir, name)
+    tmp = os.path.join(outdir, f".tmp-{name}")
+    fig.savefig(tmp, dpi=110)
+    os.replace(tmp, path)
+    plt.close(fig)
+    return path
+
+
+def _plot_shapes(rep, outdir, plt):
+    """report-<name>-shape.png: the region's nodes, initial and at the end of every step, in
+    the plane of the height axis and the first other axis (x in plan)."""
+    k = rep.axis
+    h = 0 if k != 0 else 1
+    fig, ax = plt.subplots(figsize=(7, 4))
+    x0 = rep.model.mesh.points[rep.nodes]
+    ax.plot(x0[:, h], x0[:, k], ".", ms=2, color="0.7", label="initial")
+    for name, xy in rep.shapes:
+        ax.plot(xy[:, h], xy[:, k], ".", ms=2, label=name)
+    ax.set_xlabel(f"{'xyz'[h]} (mm)")
+    ax.set_ylabel(f"{'xyz'[k]} (mm)")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_title(f"{rep.name}: shape at the end of each step")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, markerscale=4)
+    fig.tight_layout()
+    return _save(fig, outdir, f"report-{rep.name}-shape.png")

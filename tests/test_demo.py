@@ -22,6 +22,7 @@ def test_demo_writes_results(tmp_path, capsys):
                                                      "encapsulate", "cool"]
     assert (out / "interface_stresses.png").stat().st_size > 10_000
     assert (out / "top-force.png").is_file() and (out / "report-lift.png").is_file()
+    assert (out / "report-lead-shape.png").is_file()          # the lead's S after release
     assert (out / "demo.toml").is_file() and (out / "demo.pvd").is_file()
     r = vtk.vtkXMLUnstructuredGridReader()
     r.SetFileName(str(out / summary["files"]["vtk"][-1]))

@@ -39,14 +39,19 @@ def test_reports_match_the_layer_solution(result):
     assert rep["bond"]["shear_max"] < 1e-8
     # von Mises of the uniaxial-strain state: |sigma_yy - sigma_xx| (sigma_xx = sigma_zz)
     assert rep["worst"]["max"] == pytest.approx(p * (1 - nu / (1 - nu)), rel=1e-3)
+    # the sheet's face on the fluid rises most: its top face's 0.01 plus its shortening
+    assert rep["sheet-shape"]["rise"] == pytest.approx(0.01 + t * p / M, rel=1e-4)
+    assert rep["sheet-shape"]["max_displacement"] == pytest.approx(0.01 + t * p / M, rel=1e-4)
 
 
 def test_reports_go_to_history_and_plots(result):
     out, summary = result
     rows = list(csv.DictReader((out / "history.csv").open()))
     assert "opening.gap" in rows[0] and "bond.peel_max" in rows[0]
-    assert set(summary["plots"]) >= {"report-opening.png", "report-bond.png"}
+    assert set(summary["plots"]) >= {"report-opening.png", "report-bond.png",
+                                     "report-sheet-shape-shape.png"}
     assert (out / "report-opening.png").stat().st_size > 5000
+    assert (out / "report-sheet-shape-shape.png").stat().st_size > 5000
 
 
 def test_bad_report_is_refused(tmp_path, capsys):

@@ -273,7 +273,7 @@ class NonlinearAnalysis:
             for g in m.groups:
                 record.setdefault("groups", {})[g.name] = g.results()
             if m.reports:
-                record["reports"] = _report_record(m, fields, u)
+                record["reports"] = _report_record(m, fields, u, step.name)
             self.writer.step_done(record)
             self.progress.end_step()
             t_total += d
@@ -309,12 +309,14 @@ class NonlinearAnalysis:
         return inc
 
 
-def _report_record(model, fields, u):
-    """{report name: {quantity: value}} for summary.json."""
+def _report_record(model, fields, u, step_name):
+    """{report name: {quantity: value}} for summary.json, at the end of step ``step_name``."""
     out = {}
     for key, v in model.evaluate_reports(fields, u).items():
         name, q = key.split(".", 1)
         out.setdefault(name, {})[q] = v
+    for rep in model.reports:
+        rep.end_step(step_name)
     return out
 
 

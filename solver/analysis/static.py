@@ -84,7 +84,7 @@ class StaticAnalysis:
             if m.reports:
                 from .nonlinear import _report_record
 
-                record["reports"] = _report_record(m, fields, u)
+                record["reports"] = _report_record(m, fields, u, step.name)
             self.writer.step_done(record)
             self.progress.end_step()
             t_total += step.duration
