@@ -24,7 +24,6 @@ component, the largest displacement).
 """
 
 import importlib.util
-import json
 import math
 import time
 import tomllib
@@ -34,6 +33,8 @@ import numpy as np
 import pytest
 
 import solver
+
+from _toml import dump_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -48,27 +49,6 @@ except ImportError:  # pragma: no cover
 def load_toml(path):
     with open(path, "rb") as fh:
         return tomllib.load(fh)
-
-
-def _toml_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ValueError("TOML numbers must be finite")
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}"
-                                for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
-def dump_toml(table):
-    return "".join(f"{json.dumps(str(k))} = {_toml_value(v)}\n" for k, v in table.items())
 
 
 def set_dotted(table, key, value):

@@ -14,7 +14,6 @@ compares it with an independent statement of the physics:
 The 2D row and the 3D model are run by the slow tests at the end.
 """
 
-import json
 import math
 import tomllib
 from pathlib import Path
@@ -25,31 +24,14 @@ import pytest
 
 from solver import run_case
 
+from _toml import dump_toml
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases" / "f3-dual-solder"
 MATERIALS = ROOT / "materials"
 
 
 # ----------------------------------------------------------------------------- helpers
-def _toml_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}"
-                                for k, x in v.items()) + " }"
-    raise TypeError(type(v).__name__)
-
-
-def dump_toml(table):
-    return "".join(f"{json.dumps(str(k))} = {_toml_value(v)}\n" for k, v in table.items())
-
-
 def load(name):
     with open(CASES / name, "rb") as fh:
         return tomllib.load(fh)

@@ -15,7 +15,6 @@ max(|reference|, scale), abs_tol); ``scale`` normalises quantities whose referen
 """
 
 import importlib.util
-import json
 import math
 import time
 import tomllib
@@ -32,6 +31,8 @@ from solver.io.gmsh import read_gmsh
 from solver.materials import library
 from solver.solvers.linear import LinearSolver
 
+from _toml import dump_toml
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 
@@ -43,28 +44,6 @@ RECORDS = []
 def load_toml(path):
     with open(path, "rb") as fh:
         return tomllib.load(fh)
-
-
-def _toml_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ValueError("TOML numbers must be finite")
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}"
-                                for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
-def dump_toml(table):
-    """A TOML document of ``table``: one ``key = inline value`` line per top-level key."""
-    return "".join(f"{json.dumps(str(k))} = {_toml_value(v)}\n" for k, v in table.items())
 
 
 def set_dotted(table, key, value):
