@@ -234,6 +234,66 @@ def _prefetch(typingctx, arr, idx):
     return sig, codegen
 
 
+# Pieces shared by the 3D and 2D force_tangent kernels, inlined into them (``dim`` a literal
+# there, so the loops keep their fixed trip counts).
+@njit(inline="always")
+def _csr_positions(e, dim, conn, emap, indptr, goff, dof0, data, pos):
+    """pos[i, a, b] = CSR position of K_ai,b0 of element e; prefetches those data entries."""
+    n = pos.shape[1]
+    for a_ in range(n):
+        d = dof0[conn[e, a_]]
+        for i in range(dim):
+            r0 = indptr[d + i]
+            for b in range(n):
+                p = r0 + goff[emap[e, a_ * n + b]]
+                pos[i, a_, b] = p
+                _prefetch(data, p)
+                _prefetch(data, p + dim - 1)
+
+
+@njit(inline="always")
+def _tangent_with_pressure(a, e, q, pj, A):
+    """A = a[e, q] + pj (d_ij d_kl - d_il d_jk): the mean-dilatation pressure's part."""
+    for r in range(9):
+        for s_ in range(9):
+            A[r, s_] = a[e, q, r, s_]
+    if pj != 0.0:
+        for i in range(3):
+            for k in range(3):
+                A[4 * i, 4 * k] += pj
+                A[3 * i + k, 3 * k + i] -= pj
+
+
+@njit(inline="always")
+def _scatter_element(e, dim, fe, fa, bv, kb, Ke, pos, want_tangent, conn, dof0, data, f, fabs):
+    """Add element e's forces to f and fabs and, with the bulk term kb bv bv^T, its tangent
+    (blocks k >= i integrated, the others their transposes) to the CSR data."""
+    n = fe.shape[1]
+    for b in range(n):
+        d = dof0[conn[e, b]]
+        for i in range(dim):
+            f[d + i] += fe[i, b]
+            fabs[d + i] += fa[i, b]
+    if not want_tangent:
+        return
+    if kb != 0.0:
+        for i in range(dim):
+            for k in range(i, dim):
+                for a_ in range(n):
+                    ba = kb * bv[i, a_]
+                    for b in range(n):
+                        Ke[i, k, a_, b] += ba * bv[k, b]
+    for a_ in range(n):
+        for i in range(dim):
+            for b in range(n):
+                p = pos[i, a_, b]
+                for k in range(dim):
+                    if k > i or (k == i and b >= a_):
+                        data[p + k] += Ke[i, k, a_, b]
+                    else:
+                        data[p + k] += Ke[k, i, b, a_]
+
+
 @njit(**JIT_PARALLEL)
 def _force_tangent_3d(g, dV, J, tau, a, pbar, kbar, want_tangent, conn, emap, indptr, goff,
                       dof0, order, cptr, chunk, data, f, fabs):
@@ -257,15 +317,7 @@ def _force_tangent_3d(g, dV, J, tau, a, pbar, kbar, want_tangent, conn, emap, in
             pos = np.empty((3, n, n), dtype=np.int64)   # CSR position of K_ai,b0
             for e in range(c * chunk, min((c + 1) * chunk, n_el)):
                 if want_tangent:
-                    for a_ in range(n):
-                        d = dof0[conn[e, a_]]
-                        for i in range(3):
-                            r0 = indptr[d + i]
-                            for b in range(n):
-                                p = r0 + goff[emap[e, a_ * n + b]]
-                                pos[i, a_, b] = p
-                                _prefetch(data, p)
-                                _prefetch(data, p + 2)
+                    _csr_positions(e, 3, conn, emap, indptr, goff, dof0, data, pos)
                     Ke[:, :, :, :] = 0.0
                 fe[:, :] = 0.0
                 fa[:, :] = 0.0
@@ -297,14 +349,7 @@ def _force_tangent_3d(g, dV, J, tau, a, pbar, kbar, want_tangent, conn, emap, in
                             bv[i, b] += jdv * gt[i, b]
                     if not want_tangent:
                         continue
-                    for r in range(9):
-                        for s_ in range(9):
-                            A[r, s_] = a[e, q, r, s_]
-                    if pj != 0.0:
-                        for i in range(3):
-                            for k in range(3):
-                                A[4 * i, 4 * k] += pj
-                                A[3 * i + k, 3 * k + i] -= pj
+                    _tangent_with_pressure(a, e, q, pj, A)
                     for r in range(9):
                         for k in range(r // 3, 3):
                             a0 = A[r, 3 * k] * dv
@@ -322,30 +367,8 @@ def _force_tangent_3d(g, dV, J, tau, a, pbar, kbar, want_tangent, conn, emap, in
                                     Ke[i, k, a_, b] += (g0 * W[3 * i, k, b]
                                                         + g1 * W[3 * i + 1, k, b]
                                                         + g2 * W[3 * i + 2, k, b])
-                for b in range(n):
-                    d = dof0[conn[e, b]]
-                    for i in range(3):
-                        f[d + i] += fe[i, b]
-                        fabs[d + i] += fa[i, b]
-                if not want_tangent:
-                    continue
-                kb = kbar[e]
-                if kb != 0.0:
-                    for i in range(3):
-                        for k in range(i, 3):
-                            for a_ in range(n):
-                                ba = kb * bv[i, a_]
-                                for b in range(n):
-                                    Ke[i, k, a_, b] += ba * bv[k, b]
-                for a_ in range(n):
-                    for i in range(3):
-                        for b in range(n):
-                            p = pos[i, a_, b]
-                            for k in range(3):
-                                if k > i or (k == i and b >= a_):
-                                    data[p + k] += Ke[i, k, a_, b]
-                                else:
-                                    data[p + k] += Ke[k, i, b, a_]
+                _scatter_element(e, 3, fe, fa, bv, kbar[e], Ke, pos, want_tangent, conn, dof0,
+                                 data, f, fabs)
 
 
 @njit(**JIT_PARALLEL)
@@ -368,15 +391,7 @@ def _force_tangent_2d(g, h, dV, J, tau, a, pbar, kbar, axi, want_tangent, conn, 
             pos = np.empty((2, n, n), dtype=np.int64)
             for e in range(c * chunk, min((c + 1) * chunk, n_el)):
                 if want_tangent:
-                    for a_ in range(n):
-                        d = dof0[conn[e, a_]]
-                        for i in range(2):
-                            r0 = indptr[d + i]
-                            for b in range(n):
-                                p = r0 + goff[emap[e, a_ * n + b]]
-                                pos[i, a_, b] = p
-                                _prefetch(data, p)
-                                _prefetch(data, p + 1)
+                    _csr_positions(e, 2, conn, emap, indptr, goff, dof0, data, pos)
                     Ke[:, :, :, :] = 0.0
                 fe[:, :] = 0.0
                 fa[:, :] = 0.0
@@ -407,14 +422,7 @@ def _force_tangent_2d(g, h, dV, J, tau, a, pbar, kbar, axi, want_tangent, conn, 
                         bv[1, b] += jdv * gt[1, b]
                     if not want_tangent:
                         continue
-                    for r in range(9):
-                        for s_ in range(9):
-                            A[r, s_] = a[e, q, r, s_]
-                    if pj != 0.0:
-                        for i in range(3):
-                            for k in range(3):
-                                A[4 * i, 4 * k] += pj
-                                A[3 * i + k, 3 * k + i] -= pj
+                    _tangent_with_pressure(a, e, q, pj, A)
                     # rows r = 3 i + j of blocks (0, 0), (0, 1): r = 0, 1, 8; of (1, 1): 3, 4.
                     # G_b0 = e_0 (x) g_b + h_b e_2 (x) e_2, G_b1 = e_1 (x) g_b
                     for r in (0, 1, 8):
@@ -441,30 +449,8 @@ def _force_tangent_2d(g, h, dV, J, tau, a, pbar, kbar, axi, want_tangent, conn, 
                         g1 = gt[1, a_]
                         for b in range(n):
                             Ke[1, 1, a_, b] += g0 * W[3, 1, b] + g1 * W[4, 1, b]
-                for b in range(n):
-                    d = dof0[conn[e, b]]
-                    for i in range(2):
-                        f[d + i] += fe[i, b]
-                        fabs[d + i] += fa[i, b]
-                if not want_tangent:
-                    continue
-                kb = kbar[e]
-                if kb != 0.0:
-                    for i in range(2):
-                        for k in range(i, 2):
-                            for a_ in range(n):
-                                ba = kb * bv[i, a_]
-                                for b in range(n):
-                                    Ke[i, k, a_, b] += ba * bv[k, b]
-                for a_ in range(n):
-                    for i in range(2):
-                        for b in range(n):
-                            p = pos[i, a_, b]
-                            for k in range(2):
-                                if k > i or (k == i and b >= a_):
-                                    data[p + k] += Ke[i, k, a_, b]
-                                else:
-                                    data[p + k] += Ke[k, i, b, a_]
+                _scatter_element(e, 2, fe, fa, bv, kbar[e], Ke, pos, want_tangent, conn, dof0,
+                                 data, f, fabs)
 
 
 @njit(**JIT_PARALLEL)
