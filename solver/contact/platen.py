@@ -424,12 +424,9 @@ class PlatenGroup(Group):
         return out
 
     def vtk(self, u):
-        # one cell block per VTK type (a surface made of facets of several regions comes as
-        # several blocks of one type); cell data run over the blocks in order
-        by_type = {}
-        for etype, conn in self.boundary.facets:
-            by_type.setdefault(VTK_TYPES[etype.name], []).append(np.searchsorted(self.nodes, conn))
-        cells = [(vtk_type, np.concatenate(idx)) for vtk_type, idx in by_type.items()]
+        # one cell block per facet block; the cell data run over the blocks in order
+        cells = [(VTK_TYPES[etype.name], np.searchsorted(self.nodes, conn))
+                 for etype, conn in self.boundary.facets]
         pressure = np.concatenate([self.pressure[idx].mean(axis=1) for _, idx in cells])
         gap = np.concatenate([self.gN[idx].mean(axis=1) for _, idx in cells])
         return (self.nodes, cells, {"contact_pressure": pressure, "contact_gap": gap})
