@@ -99,6 +99,8 @@ class LinearSolver:
         # solver takes over for good (nonlinear tangents under compression can be)
         self.max_indefinite = 3
         self._indefinite = 0
+        self._told = False           # the "iterative solver not usable" warning was given
+        self._pmg_coarse = None      # p-multigrid coarse factorization, kept between solves
         self.indptr = indptr
         self.indices = indices
         self.n = n
@@ -265,12 +267,12 @@ class LinearSolver:
         K = sp.csr_matrix((A, self.indices, self.indptr), shape=(self.n, self.n))
         setup = self._iterative_setup()
         if isinstance(setup, str):
-            if not getattr(self, "_told", False):
+            if not self._told:
                 log.warning("%s solver not usable: %s; solving directly", self.method, setup)
                 self._told = True
             return self._direct_fallback(K, b), 1
         if self.method == "pmg":
-            if getattr(self, "_pmg_coarse", None) is None:
+            if self._pmg_coarse is None:
                 # Cholesky first (the Galerkin operator of a stable tangent is definite);
                 # CoarseFactor switches to the indefinite factorization if that fails
                 self._pmg_coarse = CoarseFactor(definite=True)
